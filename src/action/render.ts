@@ -1,0 +1,162 @@
+import { error, hasErrors, type Diagnostic } from '../diag/diagnostic';
+import { decodeText, MAX_FILE_BYTES, type Source } from '../load/decodeText';
+import type { Inputs } from '../load/inputs';
+import { loadConfigFiles } from '../load/loadConfigFiles';
+import { displayPath, type RepoFs } from '../load/repoFs';
+import { resolveEscapedKeys } from '../load/argoEnv';
+import { buildModel } from '../model/buildModel';
+import { deepMerge } from '../model/deepMerge';
+import type { RawApp } from '../model/raw';
+import type { AppModel } from '../model/types';
+import { parseYaml, type NodeSpan } from '../parse/parseYaml';
+import { escapeSegment } from '../parse/pointer';
+import { renderApp, type K8sObject } from '../render/renderApp';
+import { validateSchema } from '../schema/validateSchema';
+import { sortObjects } from '../serialize/order';
+import { checkCollisions } from '../validate/checkCollisions';
+import { checkMetadata } from '../validate/checkMetadata';
+import { checkSealing } from '../validate/checkSealing';
+import { checkWorkloads } from '../validate/checkWorkloads';
+import { Locator } from '../validate/locator';
+
+export const HABITAT_FILE = 'habitat.yaml';
+
+export interface RenderResult {
+  /** Sorted; empty when there are errors. */
+  objects: K8sObject[];
+  model?: AppModel;
+  /** Merged habitat.yaml after overlay and parameters (for `parameters`). */
+  raw?: RawApp;
+  diagnostics: Diagnostic[];
+  /** Source texts by display path, for printing diagnostics with excerpts. */
+  sources: Map<string, Source>;
+  timings: [string, number][];
+}
+
+type Clock = () => number;
+
+/** Sealed material's ranges in habitat.yaml; excerpts in error messages blank them out. */
+function sealedRanges(spans: ReadonlyMap<string, NodeSpan>): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [ptr, span] of spans) {
+    if (/^(?:\/environments\/[^/]+)?(?:\/services\/[^/]+\/secrets\/[^/]+|\/ring\/sealedKey)$/.test(ptr)) out.push([span.value[0], span.value[1]]);
+  }
+  return out;
+}
+
+/**
+ * The whole pipeline: load -> parse -> validate -> model -> render. Reads only
+ * through `fs` and `inputs`; never the process environment or the clock
+ * (`clock` only measures stage times for HABITAT_CMP_TIMING).
+ */
+export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0): RenderResult {
+  const timings: [string, number][] = [];
+  let t = clock();
+  const lap = (stage: string) => {
+    const now = clock();
+    timings.push([stage, now - t]);
+    t = now;
+  };
+  const sources = new Map<string, Source>();
+  const file = displayPath(fs, HABITAT_FILE);
+  const done = (diagnostics: Diagnostic[], rest: Partial<RenderResult> = {}): RenderResult => ({ objects: [], diagnostics, sources, timings, ...rest });
+
+  // load
+  const r = fs.read(HABITAT_FILE, MAX_FILE_BYTES);
+  if (r.kind !== 'file') {
+    const msg =
+      r.kind === 'missing' ? `no ${HABITAT_FILE} in ${fs.display || 'the current directory'}`
+      : r.kind === 'directory' ? `${HABITAT_FILE} is a directory`
+      : r.kind === 'outside' ? `${HABITAT_FILE} is a symlink that leaves the app directory`
+      : r.kind === 'too-large' ? `${HABITAT_FILE} is ${r.size} bytes; the limit is ${MAX_FILE_BYTES}`
+      : `${HABITAT_FILE} cannot be read (${r.reason})`;
+    return done([error(r.kind === 'missing' ? 'app-file-missing' : 'app-file-unreadable', msg, { file, offset: 0 }, r.kind === 'missing' ? 'run habitat-cmp in (or point it at) the directory that holds habitat.yaml' : undefined)]);
+  }
+  const dec = decodeText(r.data, file);
+  const src: Source = { file, text: dec.text };
+  sources.set(file, src);
+  if (dec.diagnostic) return done([dec.diagnostic]);
+  lap('load');
+
+  // parse
+  const parsed = parseYaml(dec.text, file);
+  src.redact = sealedRanges(parsed.spans);
+  if (hasErrors(parsed.diagnostics)) return done(parsed.diagnostics);
+  lap('parse');
+
+  // validate: schema
+  const schemaDiags = validateSchema(parsed.value, file, parsed.spans);
+  if (hasErrors(schemaDiags)) return done(schemaDiags);
+  const base = parsed.value as RawApp;
+  const diagnostics: Diagnostic[] = [];
+
+  // model inputs: environment overlay, then parameters
+  const envs = Object.keys(base.environments ?? {}).sort();
+  let merged: RawApp = base;
+  let overlayPrefix: string | undefined;
+  if (inputs.environment !== undefined) {
+    if (!envs.includes(inputs.environment)) {
+      return done([
+        error('environment-unknown', `unknown environment "${inputs.environment}"`, { file, offset: parsed.spans.get('/environments')?.key?.[0] ?? 0 }, envs.length ? `known environments: ${envs.join(', ')}` : 'habitat.yaml defines no environments'),
+      ]);
+    }
+    const { environments: _drop, ...rest } = base;
+    merged = deepMerge(rest, base.environments![inputs.environment]) as RawApp;
+    overlayPrefix = `/environments/${escapeSegment(inputs.environment)}`;
+  } else if (base.environments) {
+    const { environments: _drop, ...rest } = base;
+    merged = rest as RawApp;
+  }
+  const loc = new Locator(file, parsed.spans, overlayPrefix);
+  diagnostics.push(...applyParameters(merged, inputs));
+
+  const nameFrom = merged.metadata?.name !== undefined ? 'metadata' : inputs.appName !== undefined ? 'input' : 'directory';
+  const name = merged.metadata?.name ?? inputs.appName ?? fs.rootName;
+  const namespace = merged.metadata?.namespace ?? inputs.namespace;
+
+  const files = loadConfigFiles(fs, merged, loc);
+  for (const s of files.sources) sources.set(s.file, s);
+  diagnostics.push(...files.diagnostics);
+  lap('load-config');
+
+  diagnostics.push(...checkMetadata(merged, name, nameFrom, inputs, loc), ...checkWorkloads(merged, loc), ...checkSealing(merged, namespace, inputs, loc));
+  lap('validate');
+
+  const built = buildModel(merged, { name, ...(namespace !== undefined ? { namespace } : {}) }, inputs, files.configs, loc);
+  diagnostics.push(...built.diagnostics);
+  lap('model');
+  if (hasErrors(diagnostics)) return done(diagnostics, { raw: merged });
+
+  const objects = sortObjects(renderApp(built.model));
+  diagnostics.push(...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc));
+  lap('render');
+  if (hasErrors(diagnostics)) return done(diagnostics, { raw: merged });
+  return { objects, model: built.model, raw: merged, diagnostics, sources, timings };
+}
+
+/** `images` and `counts` parameters override the (overlaid) workloads; unknown workloads are errors. */
+function applyParameters(app: RawApp, inputs: Inputs): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = Object.keys(app.services).sort();
+  const apply = (param: 'images' | 'counts', map: Record<string, string> | undefined) => {
+    if (!map) return;
+    const { resolved, unknown } = resolveEscapedKeys(map, names);
+    for (const u of unknown) out.push(error('param-workload-unknown', `parameter ${param} names workload "${u}", which does not exist`, undefined, `known workloads: ${names.join(', ')}`));
+    for (const [w, v] of Object.entries(resolved).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const s = app.services[w];
+      if (!s) {
+        out.push(error('param-workload-unknown', `parameter ${param} names workload "${w}", which does not exist`, undefined, `known workloads: ${names.join(', ')}`));
+        continue;
+      }
+      if (param === 'images') {
+        if (v.trim() === '') out.push(error('param-image-invalid', `parameter images.${w} is empty`));
+        else app.services[w] = { ...s, image: v };
+      } else if (!/^[0-9]{1,4}$/.test(v) || Number(v) > 1000) {
+        out.push(error('param-count-invalid', `parameter counts.${w} must be an integer from 0 to 1000, not "${v.length > 40 ? v.slice(0, 40) + '…' : v}"`));
+      } else app.services[w] = { ...s, count: Number(v) };
+    }
+  };
+  apply('images', inputs.images);
+  apply('counts', inputs.counts);
+  return out;
+}

@@ -1,0 +1,14 @@
+/** What a command may touch: its streams and the working directory. Tests pass fakes. */
+export interface CommandIO {
+  stdin: NodeJS.ReadableStream;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export type Command = (argv: string[], io: CommandIO) => Promise<number>;
+
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_USAGE = 2;

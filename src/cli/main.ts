@@ -1,0 +1,82 @@
+import { UsageError } from './args';
+import { run as generate } from './commands/generate';
+import { run as parameters } from './commands/parameters';
+import { run as render } from './commands/render';
+import { run as schema } from './commands/schema';
+import { run as validate } from './commands/validate';
+import { EXIT_INPUT, EXIT_USAGE, type Command, type CommandIO } from './io';
+
+declare const HABITAT_CMP_VERSION: string;
+const VERSION = typeof HABITAT_CMP_VERSION === 'string' ? HABITAT_CMP_VERSION : 'dev';
+
+const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema };
+
+const USAGE = `habitat-cmp ${VERSION}: render Habitat apps (habitat.yaml) into Kubernetes manifests
+
+Usage:
+  habitat-cmp render [DIR]      print manifests (YAML; --output json for a JSON stream)
+      --env NAME  --name APP  --namespace NS  --kube-version 1.29.3
+      --api-versions a/v1,b/v1/Kind  --output yaml|json
+  habitat-cmp validate [DIR]    checks only; same flags as render
+  habitat-cmp generate          Argo CD: render "." from the plugin environment
+  habitat-cmp parameters        Argo CD: the dynamic parameter announcement (JSON)
+  habitat-cmp seal [DIR] --service W --key K [--raw] [--scope S] [--cert FILE] [--from-file F]
+  habitat-cmp ring-key [DIR] [--name RING] [--cert FILE]
+  habitat-cmp schema            JSON Schema of habitat.yaml
+
+Exit codes: 0 success, 1 input errors, 2 usage errors.
+`;
+
+export function register(name: string, cmd: Command): void {
+  COMMANDS[name] = cmd;
+}
+
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    (cmd === undefined ? io.stderr : io.stdout)(USAGE);
+    return cmd === undefined ? EXIT_USAGE : 0;
+  }
+  if (cmd === '--version' || cmd === '-V' || rest.includes('--version')) {
+    io.stdout(`habitat-cmp ${VERSION}\n`);
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const command = COMMANDS[cmd];
+  if (!command) {
+    io.stderr(`habitat-cmp: error: unknown command "${cmd}"\nRun "habitat-cmp --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`habitat-cmp ${cmd}: error: ${e.message}\nRun "habitat-cmp --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    // Never a stack trace (it may echo input); a short message and a non-zero exit.
+    const what = e instanceof RangeError ? 'the input is too large or too deeply nested' : 'internal error';
+    io.stderr(`habitat-cmp: error: ${what} (${e instanceof Error ? e.name : 'unknown'}); please report this with the input that caused it\n`);
+    return EXIT_INPUT;
+  }
+}
+
+/** Entry point of the bundle: buffer nothing but stdout, and exit with the command's code. */
+if (typeof require !== 'undefined' && require.main === module) {
+  const out: string[] = [];
+  main(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: (s) => out.push(s),
+    stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+    env: process.env,
+  }).then((code) => {
+    const text = out.join('');
+    const finish = () => process.exit(code);
+    if (text) process.stdout.write(text, finish);
+    else finish();
+  });
+}

@@ -1,0 +1,77 @@
+import type { Diagnostic } from './diagnostic';
+
+export interface SourceText {
+  text: string;
+  /** Ranges that hold sealed material; replaced in excerpts so no ciphertext is echoed. */
+  redact?: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface LineCol {
+  line: number;
+  col: number;
+}
+
+/** 1-based line and column (in UTF-16 code units, like editors that count characters). */
+export function lineCol(text: string, offset: number): LineCol {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: end - lineStart + 1 };
+}
+
+const MAX_EXCERPT = 160;
+
+function excerpt(src: SourceText, offset: number, end: number | undefined): string[] {
+  const { text } = src;
+  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const realStart = offset < start ? offset : start;
+  let stop = text.indexOf('\n', offset);
+  if (stop < 0) stop = text.length;
+  const chars = [...text.slice(realStart, stop).replace(/\r$/, '')];
+  for (const [a, b] of src.redact ?? []) {
+    if (b <= realStart || a >= stop) continue;
+    const from = Math.max(a, realStart) - realStart;
+    const to = Math.min(b, stop) - realStart;
+    chars.splice(from, to - from, ...'<sealed>');
+  }
+  let line = chars.join('').replace(/\t/g, ' ');
+  // Non-printable bytes would garble the terminal; show them escaped.
+  line = line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  if (line.length > MAX_EXCERPT) line = line.slice(0, MAX_EXCERPT) + '…';
+  const col = offset - realStart;
+  if (col > MAX_EXCERPT) return [`  ${line}`];
+  const width = Math.max(1, Math.min((end ?? offset + 1) - offset, stop - offset, MAX_EXCERPT - col));
+  return [`  ${line}`, `  ${' '.repeat(col)}${'^'.repeat(width)}`];
+}
+
+/**
+ * `file:line:col: error: message [code]`, then the source line with a caret and a
+ * hint. Without a file: `habitat-cmp: error: message [code]`.
+ */
+export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceText>): string {
+  const src = d.file !== undefined ? sources.get(d.file) : undefined;
+  let head: string;
+  const lines: string[] = [];
+  if (d.file !== undefined && src && d.offset !== undefined) {
+    const { line, col } = lineCol(src.text, d.offset);
+    head = `${d.file}:${line}:${col}`;
+    if (src.text.length > 0) lines.push(...excerpt(src, d.offset, d.end));
+  } else if (d.file !== undefined) {
+    head = d.file;
+  } else {
+    head = 'habitat-cmp';
+  }
+  const out = [`${head}: ${d.severity}: ${d.message} [${d.code}]`, ...lines];
+  if (d.hint) out.push(`  hint: ${d.hint}`);
+  return out.join('\n');
+}
+
+export function formatDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, SourceText>): string {
+  return ds.map((d) => formatDiagnostic(d, sources)).join('\n') + (ds.length ? '\n' : '');
+}

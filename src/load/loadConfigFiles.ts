@@ -1,0 +1,58 @@
+import { error, type Diagnostic } from '../diag/diagnostic';
+import type { RawApp } from '../model/raw';
+import { parseToml, type TomlTable } from '../parse/parseToml';
+import type { Locator } from '../validate/locator';
+import { decodeText, MAX_FILE_BYTES, type Source } from './decodeText';
+import { confinePath, displayPath, type RepoFs } from './repoFs';
+
+const PROBLEM: Record<string, string> = {
+  empty: 'is empty',
+  absolute: 'is an absolute path; paths are relative to habitat.yaml',
+  parent: 'leaves the app directory ("..")',
+  backslash: 'contains "\\"; use "/" as the separator',
+  nul: 'contains a NUL byte',
+};
+
+/** Reads and parses every workload's configFile, confined to the app directory. */
+export function loadConfigFiles(fs: RepoFs, app: RawApp, loc: Locator): { configs: Map<string, TomlTable>; sources: Source[]; diagnostics: Diagnostic[] } {
+  const configs = new Map<string, TomlTable>();
+  const sources: Source[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const cache = new Map<string, TomlTable | undefined>();
+  for (const w of Object.keys(app.services).sort()) {
+    const rel = app.services[w]!.configFile;
+    if (rel === undefined) continue;
+    const where = loc.at(['services', w, 'configFile']);
+    const bad = confinePath(rel);
+    if (bad) {
+      diagnostics.push(error('config-file-path', `configFile "${rel}" ${PROBLEM[bad]}`, where, 'keep config files inside the app directory, next to habitat.yaml'));
+      continue;
+    }
+    if (cache.has(rel)) {
+      const v = cache.get(rel);
+      if (v) configs.set(w, v);
+      continue;
+    }
+    const r = fs.read(rel, MAX_FILE_BYTES);
+    const shown = displayPath(fs, rel);
+    let value: TomlTable | undefined;
+    if (r.kind === 'missing') diagnostics.push(error('config-file-missing', `configFile "${rel}" does not exist`, where));
+    else if (r.kind === 'directory') diagnostics.push(error('config-file-directory', `configFile "${rel}" is a directory`, where, 'name a TOML file'));
+    else if (r.kind === 'outside') diagnostics.push(error('config-file-outside', `configFile "${rel}" resolves (through a symlink) outside the app directory`, where, 'copy the file into the app directory instead of linking to it'));
+    else if (r.kind === 'too-large') diagnostics.push(error('config-file-too-large', `configFile "${rel}" is ${r.size} bytes; the limit is ${MAX_FILE_BYTES}`, where));
+    else if (r.kind === 'unreadable') diagnostics.push(error('config-file-unreadable', `configFile "${rel}" cannot be read (${r.reason})`, where));
+    else {
+      const dec = decodeText(r.data, shown);
+      sources.push({ file: shown, text: dec.text });
+      if (dec.diagnostic) diagnostics.push(dec.diagnostic);
+      else {
+        const parsed = parseToml(dec.text, shown);
+        diagnostics.push(...parsed.diagnostics);
+        value = parsed.value;
+      }
+    }
+    cache.set(rel, value);
+    if (value) configs.set(w, value);
+  }
+  return { configs, sources, diagnostics };
+}

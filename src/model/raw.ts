@@ -1,0 +1,30 @@
+/** habitat.yaml after schema validation and overlay merge: shapes are guaranteed, values unchecked. */
+export interface RawService {
+  image?: string;
+  service?: string;
+  group?: string;
+  topology?: 'standalone' | 'leader';
+  count?: number;
+  channel?: string;
+  bindingMode?: 'strict' | 'relaxed';
+  config?: Record<string, unknown>;
+  configFile?: string;
+  secrets?: Record<string, string>;
+  binds?: Record<string, string | { service: string; group?: string }>;
+  ports?: { name: string; port: number; targetPort?: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
+  persistence?: { size: string | number; mountPath: string; storageClassName?: string; accessModes?: string[] };
+  env?: Record<string, string | number | boolean>;
+  resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
+  configUpdate?: 'reload' | 'restart';
+  pod?: Record<string, unknown>;
+}
+
+export interface RawApp {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string | number | boolean> };
+  ring?: { sealedKey?: string };
+  sealing?: { certificate?: string; scope?: 'strict' | 'namespace-wide' | 'cluster-wide' };
+  services: Record<string, RawService>;
+  environments?: Record<string, { metadata?: object; ring?: object; services?: Record<string, RawService | null> }>;
+}

@@ -1,0 +1,61 @@
+import type { TomlTable } from '../parse/parseToml';
+
+export type Topology = 'standalone' | 'leader';
+export type Scope = 'strict' | 'namespace-wide' | 'cluster-wide';
+
+export interface Bind {
+  name: string;
+  service: string;
+  group: string;
+  /** Set when the producer is a workload of this app. */
+  workload?: string;
+}
+
+export interface Port {
+  name: string;
+  port: number;
+  targetPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface Persistence {
+  size: string;
+  mountPath: string;
+  storageClassName?: string;
+  accessModes: string[];
+}
+
+export interface Workload {
+  name: string;
+  image: string;
+  service: string;
+  group: string;
+  topology: Topology;
+  count: number;
+  channel?: string;
+  bindingMode: 'strict' | 'relaxed';
+  /** Plain user.toml: configFile merged with `config` (config wins). */
+  config: TomlTable;
+  /** Dotted TOML path -> sealed value (ciphertext, base64). Sorted by path. */
+  secrets: [string, string][];
+  binds: Bind[];
+  ports: Port[];
+  persistence?: Persistence;
+  /** User env, sorted by name. */
+  env: [string, string][];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  configUpdate: 'reload' | 'restart';
+  pod: Record<string, unknown>;
+}
+
+export interface AppModel {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  ringSealedKey?: string;
+  scope: Scope;
+  /** policy/v1 or policy/v1beta1, from KUBE_VERSION. */
+  pdbApiVersion: 'policy/v1' | 'policy/v1beta1';
+  /** Sorted by name. */
+  workloads: Workload[];
+}

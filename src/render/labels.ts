@@ -1,0 +1,37 @@
+import type { AppModel, Workload } from '../model/types';
+
+export const MANAGED_BY = 'habitat-cmp';
+
+/** On every object. Never app.kubernetes.io/instance: that is Argo CD's tracking label. */
+export function appLabels(app: AppModel): Record<string, string> {
+  return { ...app.labels, 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': app.name };
+}
+
+/** Selects the whole ring: every pod of the app. */
+export function ringSelector(app: AppModel): Record<string, string> {
+  return { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': app.name };
+}
+
+/** Immutable StatefulSet selector: only labels that never change for a workload. */
+export function workloadSelector(app: AppModel, w: Workload): Record<string, string> {
+  return { 'app.kubernetes.io/name': w.name, 'app.kubernetes.io/part-of': app.name };
+}
+
+export function workloadLabels(app: AppModel, w: Workload): Record<string, string> {
+  return {
+    ...appLabels(app),
+    'app.kubernetes.io/name': w.name,
+    'app.kubernetes.io/component': w.service,
+    'habitat.sh/service-group': `${w.service}.${w.group}`,
+    'habitat.sh/topology': w.topology,
+  };
+}
+
+export function objectMeta(app: AppModel, name: string, labels: Record<string, string>, annotations?: Record<string, string>): Record<string, unknown> {
+  return {
+    name,
+    ...(app.namespace !== undefined ? { namespace: app.namespace } : {}),
+    labels,
+    ...(annotations && Object.keys(annotations).length ? { annotations } : {}),
+  };
+}

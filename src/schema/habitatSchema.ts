@@ -1,0 +1,164 @@
+/**
+ * JSON Schema (draft-07) of habitat.yaml v1. Types and shapes only; rules that
+ * need context (names, binds, cycles, paths, scopes) are semantic checks in
+ * src/validate so they can say more than a schema error can.
+ *
+ * Compiled to a standalone validator at build time (scripts/build.mjs); the
+ * `schema` command prints this object.
+ */
+const scalarMap = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } } as const;
+const quantity = { type: ['string', 'number'], pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$' } as const;
+
+export const IMAGE_PATTERN =
+  '^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$';
+
+const serviceProperties = {
+  image: { type: 'string', minLength: 1, maxLength: 512, pattern: IMAGE_PATTERN, description: 'An image made by `hab pkg export container`.' },
+  service: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 128, description: 'Habitat service (package) name; default: the workload name.' },
+  group: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 128, description: 'Service group; default "default".' },
+  topology: { enum: ['standalone', 'leader'] },
+  count: { type: 'integer', minimum: 0, maximum: 1000 },
+  channel: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', maxLength: 128 },
+  bindingMode: { enum: ['strict', 'relaxed'] },
+  config: { type: 'object', description: 'Plain user.toml, written as YAML.' },
+  configFile: { type: 'string', minLength: 1, maxLength: 1024, description: 'TOML file relative to habitat.yaml; `config` wins on conflicts.' },
+  secrets: {
+    type: 'object',
+    description: 'Sealed values (from `habitat-cmp seal`) placed in user.toml at dotted TOML paths.',
+    propertyNames: { pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$', maxLength: 253 },
+    additionalProperties: { type: 'string', minLength: 1 },
+  },
+  binds: {
+    type: 'object',
+    propertyNames: { pattern: '^[A-Za-z0-9_-]+$', maxLength: 64 },
+    additionalProperties: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        {
+          type: 'object',
+          required: ['service'],
+          additionalProperties: false,
+          properties: {
+            service: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+            group: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+          },
+        },
+      ],
+    },
+  },
+  ports: {
+    type: 'array',
+    maxItems: 100,
+    items: {
+      type: 'object',
+      required: ['name', 'port'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        targetPort: { type: 'integer', minimum: 1, maximum: 65535 },
+        protocol: { enum: ['TCP', 'UDP', 'SCTP'] },
+      },
+    },
+  },
+  persistence: {
+    type: 'object',
+    required: ['size', 'mountPath'],
+    additionalProperties: false,
+    properties: {
+      size: quantity,
+      mountPath: { type: 'string', pattern: '^/', maxLength: 1024 },
+      storageClassName: { type: 'string', minLength: 1, maxLength: 253 },
+      accessModes: { type: 'array', minItems: 1, items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] } },
+    },
+  },
+  env: scalarMap,
+  resources: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      requests: { type: 'object', additionalProperties: quantity },
+      limits: { type: 'object', additionalProperties: quantity },
+    },
+  },
+  configUpdate: { enum: ['reload', 'restart'] },
+  pod: {
+    type: 'object',
+    description: 'Pass-through to the pod template (scheduling and security).',
+    additionalProperties: false,
+    properties: {
+      annotations: scalarMap,
+      labels: scalarMap,
+      nodeSelector: scalarMap,
+      tolerations: { type: 'array', items: { type: 'object' } },
+      affinity: { type: 'object' },
+      topologySpreadConstraints: { type: 'array', items: { type: 'object' } },
+      serviceAccountName: { type: 'string' },
+      automountServiceAccountToken: { type: 'boolean' },
+      securityContext: { type: 'object' },
+      imagePullSecrets: { type: 'array', items: { type: 'object' } },
+      priorityClassName: { type: 'string' },
+      runtimeClassName: { type: 'string' },
+      schedulerName: { type: 'string' },
+      terminationGracePeriodSeconds: { type: 'integer', minimum: 0 },
+      dnsPolicy: { type: 'string' },
+      dnsConfig: { type: 'object' },
+      hostAliases: { type: 'array', items: { type: 'object' } },
+    },
+  },
+} as const;
+
+const metadataProperties = {
+  name: { type: 'string', minLength: 1 },
+  namespace: { type: 'string', minLength: 1 },
+  labels: scalarMap,
+} as const;
+
+export const habitatSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://habitat-cmp.dev/schema/habitat-v1.json',
+  title: 'habitat.yaml (habitat-cmp/v1)',
+  type: 'object',
+  required: ['apiVersion', 'kind', 'services'],
+  additionalProperties: false,
+  properties: {
+    apiVersion: { const: 'habitat-cmp/v1' },
+    kind: { const: 'App' },
+    metadata: { type: 'object', additionalProperties: false, properties: metadataProperties },
+    ring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { sealedKey: { type: 'string', minLength: 1, description: 'Sealed SYM-SEC-1 ring key (`habitat-cmp ring-key`).' } },
+    },
+    sealing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        certificate: { type: 'string', minLength: 1 },
+        scope: { enum: ['strict', 'namespace-wide', 'cluster-wide'] },
+      },
+    },
+    services: {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 2000,
+      additionalProperties: { type: 'object', required: ['image'], additionalProperties: false, properties: serviceProperties },
+    },
+    environments: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          metadata: { type: 'object', additionalProperties: false, properties: { labels: scalarMap, namespace: metadataProperties.namespace } },
+          ring: { type: 'object', additionalProperties: false, properties: { sealedKey: { type: 'string', minLength: 1 } } },
+          services: {
+            type: 'object',
+            // Overlays may set any service field; `image` is required only after merging.
+            additionalProperties: { type: ['object', 'null'], additionalProperties: false, properties: serviceProperties },
+          },
+        },
+      },
+    },
+  },
+} as const;

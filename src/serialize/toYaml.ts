@@ -1,0 +1,103 @@
+import { orderedKeys } from './keyOrder';
+
+/**
+ * A small deterministic YAML emitter for the subset the renderer produces
+ * (mappings, sequences, strings, numbers, booleans, null): block style, no
+ * anchors, no line folding, literal blocks for multi-line text. Output is
+ * checked against the `yaml` parser on every golden file.
+ */
+const RESERVED = /^(?:true|false|yes|no|on|off|y|n|null|~|)$/i;
+const NUMBERISH = /^[-+]?(?:\.?[0-9]|\.(?:inf|nan)$)/i;
+const PLAIN = /^[A-Za-z/][-A-Za-z0-9_./:@+=,()]*(?: [-A-Za-z0-9_./@+=,()]+)*$/;
+const DIGIT_WORD = /^[0-9]+(?:\.[0-9]+)*[A-Za-z][A-Za-z0-9]*$/;
+// Printable per YAML 1.2 (c-printable), minus what a plain or block scalar cannot hold.
+const NON_PRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u0084\u0086-\u009f\ud800-\udfff\ufeff\ufffe\uffff]/;
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function quote(s: string): string {
+  return JSON.stringify(s).replace(NEEDS_ESCAPE, (c) => (c.length === 1 && c.charCodeAt(0) < 0x20 ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+export function scalarString(s: string): string {
+  if (RESERVED.test(s) || s.endsWith(':')) return quote(s);
+  if (PLAIN.test(s) && !s.includes(': ') && !s.includes(' #')) return s;
+  if (DIGIT_WORD.test(s) && !/^[0-9]*\.?[0-9]+[eE][0-9]+$/.test(s) && !NUMBERISH.test(s.replace(/^[0-9.]+/, ''))) {
+    // e.g. 100m, 1Gi: unambiguous in YAML 1.1 and 1.2, as kubectl writes them.
+    if (!/^0[xob]/i.test(s)) return s;
+  }
+  return quote(s);
+}
+
+function canBlock(s: string): boolean {
+  return s.includes('\n') && !NON_PRINTABLE.test(s) && !s.includes('\r') && !/^[ \n]/.test(s) && !/\u0085|\u2028|\u2029/.test(s);
+}
+
+function block(s: string, indent: string): string {
+  const chomp = s.endsWith('\n') ? (s.endsWith('\n\n') ? '+' : '') : '-';
+  const body = chomp === '+' ? s.slice(0, -1) : chomp === '' ? s.slice(0, -1) : s;
+  const lines = body.split('\n').map((l) => (l === '' ? '' : indent + l));
+  return `|${chomp}\n${lines.join('\n')}`;
+}
+
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  return scalarString(String(v));
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function emit(v: unknown, indent: string, out: string[]): void {
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (isMap(item) && orderedKeys(item).length) {
+        out.push(`${indent}- `);
+        emitMapInline(item, indent + '  ', out);
+      } else if (Array.isArray(item) && item.length) {
+        out.push(`${indent}-\n`);
+        emit(item, indent + '  ', out);
+      } else out.push(`${indent}- ${value(item, indent + '  ')}\n`);
+    }
+  } else if (isMap(v)) {
+    emitMap(v, indent, out);
+  }
+}
+
+/** The first key of a mapping inside a sequence shares the "- " line. */
+function emitMapInline(m: Record<string, unknown>, indent: string, out: string[]): void {
+  const keys = orderedKeys(m);
+  keys.forEach((k, i) => entry(k, m[k], indent, out, i === 0));
+}
+
+function emitMap(m: Record<string, unknown>, indent: string, out: string[]): void {
+  for (const k of orderedKeys(m)) entry(k, m[k], indent, out, false);
+}
+
+function entry(k: string, v: unknown, indent: string, out: string[], first: boolean): void {
+  const key = `${first ? '' : indent}${scalarString(k)}:`;
+  if (isMap(v) && orderedKeys(v).length) {
+    out.push(key + '\n');
+    emitMap(v, indent + '  ', out);
+  } else if (Array.isArray(v) && v.length) {
+    out.push(key + '\n');
+    emit(v, indent + '  ', out);
+  } else out.push(`${key} ${value(v, indent + '  ')}\n`);
+}
+
+function value(v: unknown, indent: string): string {
+  if (Array.isArray(v)) return '[]';
+  if (isMap(v)) return '{}';
+  if (typeof v === 'string' && canBlock(v)) return block(v, indent);
+  return scalar(v);
+}
+
+export function toYaml(v: unknown): string {
+  const out: string[] = [];
+  if (isMap(v) || Array.isArray(v)) emit(v, '', out);
+  else out.push(scalar(v) + '\n');
+  return out.join('');
+}
+
+/** Every document starts with `---`; the stream ends with exactly one newline. */
+export const toYamlStream = (docs: readonly unknown[]): string => docs.map((d) => '---\n' + toYaml(d)).join('');
