@@ -2,7 +2,7 @@
 // and prints the plain "N passed, M failed" line CI reads; uvu's own summary is
 // not recognised there.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +13,7 @@ function find(dir) {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...find(p));
+    if (lstatSync(p).isDirectory()) out.push(...find(p));
     else if (name.endsWith('.test.ts')) out.push(p);
   }
   return out;

@@ -141,7 +141,7 @@ function applyParameters(app: RawApp, inputs: Inputs): Diagnostic[] {
   const apply = (param: 'images' | 'counts', map: Record<string, string> | undefined) => {
     if (!map) return;
     const { resolved, unknown } = resolveEscapedKeys(map, names);
-    for (const u of unknown) out.push(error('param-workload-unknown', `parameter ${param} names workload "${u}", which does not exist`, undefined, `known workloads: ${names.join(', ')}`));
+    for (const u of unknown) out.push(error('param-workload-unknown', `PARAM_${param.toUpperCase()}_${u} names no workload of this app`, undefined, `known workloads: ${names.join(', ')}`));
     for (const [w, v] of Object.entries(resolved).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const s = app.services[w];
       if (!s) {

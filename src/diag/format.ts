@@ -34,11 +34,14 @@ function excerpt(src: SourceText, offset: number, end: number | undefined): stri
   let stop = text.indexOf('\n', offset);
   if (stop < 0) stop = text.length;
   const chars = [...text.slice(realStart, stop).replace(/\r$/, '')];
-  for (const [a, b] of src.redact ?? []) {
+  let redactedEnd: number | undefined;
+  // Right to left, so earlier offsets stay valid.
+  for (const [a, b] of [...(src.redact ?? [])].sort((x, y) => y[0] - x[0])) {
     if (b <= realStart || a >= stop) continue;
     const from = Math.max(a, realStart) - realStart;
     const to = Math.min(b, stop) - realStart;
     chars.splice(from, to - from, ...'<sealed>');
+    if (offset >= a && offset < b) redactedEnd = offset + '<sealed>'.length;
   }
   let line = chars.join('').replace(/\t/g, ' ');
   // Non-printable bytes would garble the terminal; show them escaped.
@@ -46,7 +49,7 @@ function excerpt(src: SourceText, offset: number, end: number | undefined): stri
   if (line.length > MAX_EXCERPT) line = line.slice(0, MAX_EXCERPT) + '…';
   const col = offset - realStart;
   if (col > MAX_EXCERPT) return [`  ${line}`];
-  const width = Math.max(1, Math.min((end ?? offset + 1) - offset, stop - offset, MAX_EXCERPT - col));
+  const width = Math.max(1, Math.min((redactedEnd ?? end ?? offset + 1) - offset, line.length - col, MAX_EXCERPT - col));
   return [`  ${line}`, `  ${' '.repeat(col)}${'^'.repeat(width)}`];
 }
 

@@ -9,9 +9,9 @@ export function parseToml(text: string, file: string): { value?: TomlTable; diag
     // Copy into plain objects: the parser returns null-prototype objects.
     return { value: JSON.parse(JSON.stringify(TOML.parse(text), tomlReplacer)) as TomlTable, diagnostics: [] };
   } catch (e) {
-    const err = e as { message?: string; pos?: number };
+    const err = e as { message?: string; pos?: number; line?: number; col?: number };
     const message = String(err.message ?? 'invalid TOML').replace(/ at row \d+, col \d+, pos \d+:[\s\S]*$/, '');
-    return { diagnostics: [error('toml-syntax', `invalid TOML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { file, offset: err.pos ?? 0 })] };
+    return { diagnostics: [error('toml-syntax', `invalid TOML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { file, offset: offsetOf(text, err.line, err.col) ?? err.pos ?? 0 })] };
   }
 }
 
@@ -33,4 +33,16 @@ function tomlReplacer(this: unknown, key: string, v: unknown): unknown {
   }
   if (typeof raw === 'number' && !Number.isFinite(raw)) return TOML_LITERAL + (Number.isNaN(raw) ? 'nan' : raw > 0 ? 'inf' : '-inf');
   return v;
+}
+
+/** The parser's 0-based line/col point at the offending character; its `pos` is sometimes past it. */
+function offsetOf(text: string, line: number | undefined, col: number | undefined): number | undefined {
+  if (line === undefined || col === undefined) return undefined;
+  let off = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', off);
+    if (nl < 0) return undefined;
+    off = nl + 1;
+  }
+  return Math.min(off + col, text.length);
 }

@@ -40,7 +40,9 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   }
   const doc = list[0]!;
   for (const e of doc.errors) {
-    diagnostics.push(error(`yaml-${e.code.toLowerCase().replace(/_/g, '-')}`, cleanYamlMessage(e.message), { file, offset: e.pos[0], end: e.pos[1] }));
+    const code = `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`;
+    const known = YAML_MESSAGES[e.code];
+    diagnostics.push(error(code, known?.[0] ?? lowerFirst(cleanYamlMessage(e.message)), { file, offset: e.pos[0], end: e.pos[1] }, known?.[1] ?? (/\t/.test(text) && e.code !== 'DUPLICATE_KEY' ? 'YAML indentation must use spaces, not tabs' : undefined)));
   }
   if (list.length > 1) {
     const second = list[1]!;
@@ -68,6 +70,16 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   }
   return { value, spans, diagnostics };
 }
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** Our wording for the common cases: [message, hint]. */
+const YAML_MESSAGES: Record<string, [string, string?]> = {
+  DUPLICATE_KEY: ['duplicate key: this mapping already has this key', 'remove one of the two entries'],
+  TAB_AS_INDENT: ['tab used for indentation', 'YAML indentation must use spaces'],
+  MISSING_CHAR: ['a closing quote or bracket is missing'],
+  BAD_INDENT: ['bad indentation: this line is not aligned with its siblings'],
+};
 
 /** yaml's messages end with " at line X, column Y"; we print our own position. */
 function cleanYamlMessage(m: string): string {

@@ -20,7 +20,7 @@ export function checkCollisions(objects: readonly K8sObject[], workloads: readon
     out.push(
       error(
         'name-collision',
-        `two objects would both be ${nameKind(o.kind)} "${o.metadata.name}" (${prev.kind} and ${o.kind})`,
+        prev.kind === o.kind ? `two ${o.kind}s would both be named "${o.metadata.name}"` : `a ${prev.kind} and a ${o.kind} would both produce the Secret "${o.metadata.name}"`,
         culprit ? loc.at(['services', culprit], 'key') : loc.at(['metadata', 'name']),
         'rename the workload: names ending in -ring, -peers, -ring-key or -config can clash with the objects habitat-cmp renders for the app',
       ),
