@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# habitat-cmp sidecar image for Argo CD's repo-server (see argocd/ and plugin.yaml).
+#
+#   npm ci && npm run build            # produces dist/habitat-cmp.cjs (one self-contained file)
+#   docker build -t habitat-cmp:0.1.0 .
+#
+# The entrypoint binary, argocd-cmp-server, is not in this image: the repo-server
+# pod's copyutil init container puts it on the shared var-files volume at
+# /var/run/argocd, so it always matches the installed Argo CD version.
+
+# Override to pin a digest: --build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:...
+ARG NODE_IMAGE=node:24-bookworm-slim
+FROM ${NODE_IMAGE}
+
+# The plugin only needs the node binary. Dropping npm, corepack and yarn leaves no
+# package manager (and no package-manager cache) for anything to use at run time.
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \
+        /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \
+        /root/.npm /root/.cache /tmp/* \
+    && groupadd --gid 999 argocd \
+    && useradd --uid 999 --gid 999 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin argocd
+
+# Argo CD gives the sidecar its own emptyDir at /tmp; nothing else is writable
+# (readOnlyRootFilesystem), so HOME points there too.
+ENV HOME=/tmp
+
+COPY --chmod=0755 dist/habitat-cmp.cjs /opt/habitat-cmp/habitat-cmp.cjs
+COPY --chmod=0644 plugin.yaml /home/argocd/cmp-server/config/plugin.yaml
+
+USER 999
+WORKDIR /tmp
+ENTRYPOINT ["/var/run/argocd/argocd-cmp-server"]
