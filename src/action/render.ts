@@ -5,7 +5,7 @@ import { loadConfigFiles } from '../load/loadConfigFiles';
 import { displayPath, type RepoFs } from '../load/repoFs';
 import { resolveEscapedKeys } from '../load/argoEnv';
 import { buildModel } from '../model/buildModel';
-import { deepMerge } from '../model/deepMerge';
+import { deepMerge, setOwn } from '../model/deepMerge';
 import type { RawApp } from '../model/raw';
 import type { AppModel } from '../model/types';
 import { parseYaml, type NodeSpan } from '../parse/parseYaml';
@@ -143,17 +143,17 @@ function applyParameters(app: RawApp, inputs: Inputs): Diagnostic[] {
     const { resolved, unknown } = resolveEscapedKeys(map, names);
     for (const u of unknown) out.push(error('param-workload-unknown', `PARAM_${param.toUpperCase()}_${u} names no workload of this app`, undefined, `known workloads: ${names.join(', ')}`));
     for (const [w, v] of Object.entries(resolved).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const s = app.services[w];
+      const s = Object.prototype.hasOwnProperty.call(app.services, w) ? app.services[w] : undefined;
       if (!s) {
         out.push(error('param-workload-unknown', `parameter ${param} names workload "${w}", which does not exist`, undefined, `known workloads: ${names.join(', ')}`));
         continue;
       }
       if (param === 'images') {
         if (v.trim() === '') out.push(error('param-image-invalid', `parameter images.${w} is empty`));
-        else app.services[w] = { ...s, image: v };
+        else setOwn(app.services, w, { ...s, image: v });
       } else if (!/^[0-9]{1,4}$/.test(v) || Number(v) > 1000) {
         out.push(error('param-count-invalid', `parameter counts.${w} must be an integer from 0 to 1000, not "${v.length > 40 ? v.slice(0, 40) + '…' : v}"`));
-      } else app.services[w] = { ...s, count: Number(v) };
+      } else setOwn(app.services, w, { ...s, count: Number(v) });
     }
   };
   apply('images', inputs.images);

@@ -1,3 +1,8 @@
+/** Assignment would set the prototype for "__proto__"; user keys must always become own properties. */
+export function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -9,7 +14,7 @@ export function deepMerge(base: unknown, overlay: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overlay)) {
     if (v === null) delete out[k];
-    else out[k] = k in out ? deepMerge(out[k], v) : v;
+    else setOwn(out, k, Object.prototype.hasOwnProperty.call(out, k) ? deepMerge(out[k], v) : v);
   }
   return out;
 }
@@ -17,7 +22,10 @@ export function deepMerge(base: unknown, overlay: unknown): unknown {
 /** Like deepMerge but keeps nulls out of the result without treating them as deletions (for TOML config layers). */
 export function mergeConfig(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(top)) out[k] = isPlainObject(out[k]) && isPlainObject(v) ? mergeConfig(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(top)) {
+    const cur = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
+    setOwn(out, k, isPlainObject(cur) && isPlainObject(v) ? mergeConfig(cur, v) : v);
+  }
   return out;
 }
 

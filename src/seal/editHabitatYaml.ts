@@ -121,7 +121,7 @@ function flowEntry(path: readonly string[], value: string): string {
 
 function insertIntoMap(text: string, map: YAMLMap, indent: number, path: readonly string[], value: string): EditResult {
   if (map.flow) {
-    const close = text.lastIndexOf('}', map.range![1]);
+    const close = text.lastIndexOf('}', map.range![1] - 1);
     if (close < 0) return { ok: false, message: 'cannot find the end of a flow mapping', offset: map.range![0] };
     const entry = flowEntry(path, value);
     const sep = map.items.length ? ', ' : '';
@@ -147,18 +147,14 @@ function fillEmptyValue(text: string, pair: Pair, parent: YAMLMap, indent: numbe
     return { ok: true, text: text.slice(0, from) + (v?.range && v.range[0] !== v.range[1] ? '' : ' ') + `{${flowEntry(path, value)}}` + text.slice(to) };
   }
   const colon = text.indexOf(':', key.range![1]);
-  let cut = colon + 1;
-  let resume = cut;
-  if (v?.range && v.range[0] !== v.range[1]) resume = v.range[1];
+  const resume = v?.range && v.range[0] !== v.range[1] ? v.range[1] : colon + 1;
   // Keep a comment that followed `key: ~` on its line.
-  const eolAfter = text.indexOf('\n', resume);
-  const lineRest = text.slice(resume, eolAfter < 0 ? text.length : eolAfter);
-  const comment = /^\s*(#.*)?$/.exec(lineRest)?.[1];
+  const eol = text.indexOf('\n', resume);
+  const tailFrom = eol < 0 ? text.length : eol;
+  const comment = /^\s*(#.*)?$/.exec(text.slice(resume, tailFrom))?.[1];
   const step = indentStep(text);
   const lines = blockLines(path, value, indent + step, step);
-  const tailFrom = eolAfter < 0 ? text.length : eolAfter;
-  while (cut > 0 && text[cut - 1] === ' ') cut--;
-  return { ok: true, text: text.slice(0, cut) + ':' + (comment ? ' ' + comment : '') + '\n' + lines + text.slice(tailFrom) };
+  return { ok: true, text: text.slice(0, colon + 1) + (comment ? ' ' + comment : '') + '\n' + lines + text.slice(tailFrom) };
 }
 
 function verify(doc: Document, newText: string, path: readonly string[], value: string): EditResult {

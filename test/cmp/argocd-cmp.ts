@@ -450,6 +450,8 @@ const SIGNAL_TEXT: Record<string, string> = {
 export interface RunResult {
   /** stdout minus one trailing newline, as runCommand returns it. */
   stdout: string;
+  /** stdout as the plugin wrote it, for byte comparisons with `render`. */
+  rawStdout: string;
   stderr: string;
   durationMs: number;
 }
@@ -541,7 +543,7 @@ export function runCommand(
       const stderr = Buffer.concat(err).toString('utf8');
       const trimmedOut = stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
       if (code === 0) {
-        resolvePromise({ stdout: trimmedOut, stderr, durationMs: Date.now() - started });
+        resolvePromise({ stdout: trimmedOut, rawStdout: stdout, stderr, durationMs: Date.now() - started });
         return;
       }
       const cause = signal ? `signal: ${SIGNAL_TEXT[signal] ?? signal}` : `exit status ${code}`;
@@ -760,8 +762,9 @@ export interface GenerateResult {
   manifests: string[];
   /** After the repo-server's unstructured conversion and list flattening. */
   objects: K8sObject[];
-  /** Raw plugin stdout (minus one trailing newline) and stderr, for byte comparisons and logs. */
+  /** Plugin stdout minus one trailing newline (what Argo parses), as written, and stderr (sidecar log only). */
   stdout: string;
+  rawStdout: string;
   stderr: string;
   durationMs: number;
 }
@@ -859,7 +862,7 @@ export class CmpServer {
         if (this.config.spec.init?.command?.length) await this.run(this.config.spec.init, appPath, entries, ctx);
         const r = await this.run(this.config.spec.generate!, appPath, entries, ctx);
         const manifests = splitYamlToString(r.stdout);
-        return { manifests, objects: manifestsToObjects(manifests), stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs };
+        return { manifests, objects: manifestsToObjects(manifests), stdout: r.stdout, rawStdout: r.rawStdout, stderr: r.stderr, durationMs: r.durationMs };
       } catch (e) {
         throw new CmpRequestError(`error generating manifests: ${(e as Error).message}`);
       }
