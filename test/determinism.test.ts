@@ -34,7 +34,7 @@ test('same bytes under other time zones, locales and working directories', () =>
   for (const c of cases) {
     const base = cli(c.args);
     assert.is(base.status, 0);
-    const variants = [
+    const variants: { env?: Record<string, string>; cwd?: string; args?: string[] }[] = [
       { env: { TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' } },
       { env: { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_COLLATE: 'de_DE.UTF-8', HOME: '/nonexistent', ARGOCD_APP_REVISION: 'deadbeef', RANDOM_NOISE: String(Math.random()) } },
       { cwd: tmpdir(), args: [c.args[0]!, join(ROOT, c.args[1]!), ...c.args.slice(2)] },

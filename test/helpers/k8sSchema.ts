@@ -18,7 +18,7 @@ const MODELS: Record<string, Record<string, unknown>> = {
  * apiVersion/kind (kubernetes-models), or the SealedSecret CRD schema. Throws
  * with the reason; an unknown kind is itself a failure.
  */
-export function validateK8s(obj: { apiVersion?: unknown; kind?: unknown }): void {
+export function validateK8s(obj: { apiVersion?: unknown; kind?: unknown; [k: string]: unknown }): void {
   const group = MODELS[String(obj.apiVersion)];
   const Ctor = group?.[String(obj.kind)] as Model | undefined;
   if (!Ctor) throw new Error(`no schema for ${String(obj.apiVersion)} ${String(obj.kind)}`);

@@ -16,7 +16,7 @@ test('in memory: configFile merged under config, config wins, TOML of the Secret
   });
   const r = renderAction(fs, {});
   assert.equal(r.diagnostics, []);
-  const secret = r.objects.find((o) => o.kind === 'Secret')! as { stringData: Record<string, string> };
+  const secret = r.objects.find((o) => o.kind === 'Secret')! as unknown as { stringData: Record<string, string> };
   assert.equal(JSON.parse(JSON.stringify(TOML.parse(secret.stringData['user.toml']!))), { name: 'x', port: 7000, tls: { cert: '/c', enabled: true } });
 });
 
