@@ -158,7 +158,8 @@ names('ARGOCD_APP_NAME `<ns>_<name>` names the app `<name>` when habitat.yaml ha
   const q = request('apps/unnamed', { appName: instanceName('cache', 'team-a'), namespace: 'team-a' });
   assert.is(q.appName, 'team-a_cache');
   const r = await cmp.generate(repo, q);
-  assert.ok(r.objects.some((o) => o.metadata.name === 'cache-ring'), r.objects.map((o) => o.metadata.name).join(','));
+  const objNames = r.objects.map((o) => (o as Obj).metadata.name as string);
+  assert.ok(objNames.includes('cache-ring'), objNames.join(','));
   assert.not.ok(r.rawStdout.includes('team-a_cache'));
   const rendered = await cli(['render', dir, '--name', 'cache', '--namespace', 'team-a', '--kube-version', '1.29.3', '--api-versions', (q.apiVersions ?? []).join(',')]);
   assert.is(rendered.status, 0, rendered.stderr);
