@@ -11,6 +11,7 @@ import type { AppModel } from '../model/types';
 import { parseYaml, type NodeSpan } from '../parse/parseYaml';
 import { escapeSegment } from '../parse/pointer';
 import { renderApp, type K8sObject } from '../render/renderApp';
+import { IMAGE_PATTERN } from '../schema/habitatSchema';
 import { validateSchema } from '../schema/validateSchema';
 import { sortObjects } from '../serialize/order';
 import { checkCollisions } from '../validate/checkCollisions';
@@ -20,6 +21,7 @@ import { checkWorkloads } from '../validate/checkWorkloads';
 import { Locator } from '../validate/locator';
 
 export const HABITAT_FILE = 'habitat.yaml';
+const IMAGE_RE = new RegExp(IMAGE_PATTERN);
 
 export interface RenderResult {
   /** Sorted; empty when there are errors. */
@@ -149,7 +151,7 @@ function applyParameters(app: RawApp, inputs: Inputs): Diagnostic[] {
         continue;
       }
       if (param === 'images') {
-        if (v.trim() === '') out.push(error('param-image-invalid', `parameter images.${w} is empty`));
+        if (!IMAGE_RE.test(v)) out.push(error('param-image-invalid', `parameter images.${w} is not a valid image reference`, undefined, 'use [registry/]name[:tag][@sha256:digest]'));
         else setOwn(app.services, w, { ...s, image: v });
       } else if (!/^[0-9]{1,4}$/.test(v) || Number(v) > 1000) {
         out.push(error('param-count-invalid', `parameter counts.${w} must be an integer from 0 to 1000, not "${v.length > 40 ? v.slice(0, 40) + '…' : v}"`));

@@ -25,6 +25,11 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
     if (p) out.push(error('name-invalid', `workload name "${w}" ${p}`, loc.at(base, 'key'), 'workload names are DNS-1035 labels: lowercase letters, digits and "-", starting with a letter, at most 52 characters'));
     if (s.image === undefined) out.push(error('schema-missing-key', `services.${w} is missing the required key "image"`, loc.at(base, 'key')));
 
+    const serviceGroup = `${s.service ?? w}.${s.group ?? 'default'}`;
+    if (serviceGroup.length > 63) {
+      out.push(error('service-group-too-long', `service group "${serviceGroup}" is ${serviceGroup.length} characters long; it must fit a 63-character label value`, loc.at(s.group !== undefined ? [...base, 'group'] : s.service !== undefined ? [...base, 'service'] : base, s.group ?? s.service ? 'value' : 'key')));
+    }
+
     const count = s.count ?? 1;
     if ((s.topology ?? 'standalone') === 'leader') {
       if (count === 1 || count === 2) {
