@@ -116,6 +116,10 @@ export async function run(argv: string[], io: SealIO): Promise<number> {
     // The controller hands values to the template as Go strings and toJson would replace invalid bytes.
     return reporter.fail([error('seal-value-not-utf8', 'the value is not valid UTF-8; user.toml strings must be UTF-8', undefined, 'base64-encode binary values and decode them in the service')]);
   }
+  if (value.includes(0x7f)) {
+    // Go's json.Marshal (toJson in the template) leaves DEL unescaped, and TOML forbids it raw in a string.
+    return reporter.fail([error('seal-value-del', 'the value contains the control character U+007F (DEL), which cannot be written into user.toml', undefined, 'remove it, or base64-encode the value and decode it in the service')]);
+  }
   const notes: Diagnostic[] = [];
   if (value[value.length - 1] === 0x0a) {
     notes.push(warning('seal-value-trailing-newline', 'the value ends with a line break, which is sealed as part of it', undefined, 'if that is not intended, pipe it with printf %s instead of echo'));

@@ -144,7 +144,7 @@ export function loadCertificate(loaded: LoadedApp, target: SealingTarget, certFl
     at = { file: loaded.file, offset: offsetOf(loaded.doc, ['sealing', 'certificate']) };
     const bad = confinePath(rel);
     if (bad) return [error('certificate-path', `sealing.certificate must be a relative path inside the app directory (${bad === 'parent' ? 'no ".." segments' : bad === 'absolute' ? 'not absolute' : bad})`, at)];
-    shown = display(loaded.file === HABITAT_YAML ? '.' : dirname(loaded.file), rel);
+    shown = `sealing.certificate ${rel}`;
     const r = nodeFs(loaded.dir).read(rel, MAX_CERT_BYTES);
     if (r.kind !== 'file') return [error('certificate-unreadable', readProblem(r, `sealing.certificate ${rel}`), at, r.kind === 'missing' ? 'fetch it with "kubeseal --fetch-cert > ' + rel + '"' : undefined)];
     data = r.data;
