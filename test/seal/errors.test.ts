@@ -85,7 +85,8 @@ test('strict and namespace-wide need a namespace; --namespace must agree with me
 test('usage errors exit 2 with a one-line hint: unknown flag, missing --service/--key, bad --scope, bad --key, two positionals', () => {
   const dir = appDir(appYaml({ namespace: 'myns' }));
   const cases: [string[], RegExp][] = [
-    [['seal', dir, '--service', 'db', '--key', 'k', '--value', 'x'], /unknown flag --value/],
+    [['seal', dir, '--service', 'db', '--key', 'k', '--value', 'x'], /unknown flag; seal accepts --service, --key, --raw/],
+    [['ring-key', dir, '--value', 'x'], /unknown flag --value/],
     [['seal', dir, '--key', 'k'], /--service is required/],
     [['seal', dir, '--service', 'db'], /--key is required/],
     [['seal', dir, '--service', 'db', '--key', 'k', '--scope', 'global'], /--scope must be one of strict, namespace-wide, cluster-wide/],

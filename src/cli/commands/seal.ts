@@ -55,7 +55,8 @@ export async function run(argv: string[], io: SealIO): Promise<number> {
   try {
     ({ flags, positionals } = parseArgs(argv, FLAGS));
   } catch (e) {
-    if (e instanceof UsageError) return usage(io, 'seal', e.message, SYNOPSIS);
+    // An unknown "flag" may be the secret typed on the command line; name the valid flags instead of echoing it.
+    if (e instanceof UsageError) return usage(io, 'seal', e.message.startsWith('unknown flag') ? `unknown flag; seal accepts ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')}` : e.message, SYNOPSIS);
     throw e;
   }
   // A stray positional may be the secret itself typed on the command line; never echo it.
