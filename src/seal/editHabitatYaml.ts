@@ -53,6 +53,14 @@ function findPair(map: YAMLMap, key: string): Pair | undefined {
 }
 
 const lineStart = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+/** Inserted lines use the file's own line ending. */
+const newline = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
+/** End of the line holding `offset`, before its line break (and before a CR of CRLF). */
+function lineEnd(text: string, offset: number): number {
+  const eol = text.indexOf('\n', offset);
+  if (eol < 0) return text.length;
+  return text[eol - 1] === '\r' && eol - 1 >= offset ? eol - 1 : eol;
+}
 
 /** Column of the first key of a block map; children of an empty map go one step deeper. */
 function blockIndent(text: string, map: YAMLMap): number {
@@ -63,7 +71,7 @@ function blockIndent(text: string, map: YAMLMap): number {
 
 /** The file's own indentation step, so inserted lines look like their neighbours. */
 function indentStep(text: string): number {
-  const m = /^[^\s#][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( +)\S/m.exec(text);
+  const m = /^[^\s#][^\r\n]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*( +)\S/m.exec(text);
   return m ? m[1]!.length : 2;
 }
 
@@ -108,10 +116,10 @@ function contentEnd(text: string, node: Node): number {
   return end;
 }
 
-function blockLines(path: readonly string[], value: string, indent: number, step: number): string {
+function blockLines(path: readonly string[], value: string, indent: number, step: number, nl: string): string {
   return path
     .map((seg, i) => ' '.repeat(indent + i * step) + plainOrQuoted(seg) + ':' + (i === path.length - 1 ? ' ' + plainOrQuoted(value) : ''))
-    .join('\n');
+    .join(nl);
 }
 
 function flowEntry(path: readonly string[], value: string): string {
@@ -130,11 +138,11 @@ function insertIntoMap(text: string, map: YAMLMap, indent: number, path: readonl
     return { ok: true, text: text.slice(0, at) + sep + entry + text.slice(at) };
   }
   if (map.items.length === 0) return { ok: false, message: 'cannot add to an empty block mapping', offset: map.range?.[0] ?? 0 };
-  const end = contentEnd(text, map);
-  const eol = text.indexOf('\n', end);
-  const lines = blockLines(path, value, indent, indentStep(text));
-  if (eol < 0) return { ok: true, text: text + '\n' + lines + '\n' };
-  return { ok: true, text: text.slice(0, eol) + '\n' + lines + text.slice(eol) };
+  const nl = newline(text);
+  const eol = lineEnd(text, contentEnd(text, map));
+  const lines = blockLines(path, value, indent, indentStep(text), nl);
+  if (eol === text.length) return { ok: true, text: text + nl + lines + nl };
+  return { ok: true, text: text.slice(0, eol) + nl + lines + text.slice(eol) };
 }
 
 /** `secrets:` or `secrets: ~`: the new map replaces the null, below the key (or inline in a flow map). */
@@ -149,12 +157,12 @@ function fillEmptyValue(text: string, pair: Pair, parent: YAMLMap, indent: numbe
   const colon = text.indexOf(':', key.range![1]);
   const resume = v?.range && v.range[0] !== v.range[1] ? v.range[1] : colon + 1;
   // Keep a comment that followed `key: ~` on its line.
-  const eol = text.indexOf('\n', resume);
-  const tailFrom = eol < 0 ? text.length : eol;
+  const tailFrom = lineEnd(text, resume);
   const comment = /^\s*(#.*)?$/.exec(text.slice(resume, tailFrom))?.[1];
   const step = indentStep(text);
-  const lines = blockLines(path, value, indent + step, step);
-  return { ok: true, text: text.slice(0, colon + 1) + (comment ? ' ' + comment : '') + '\n' + lines + text.slice(tailFrom) };
+  const nl = newline(text);
+  const lines = blockLines(path, value, indent + step, step, nl);
+  return { ok: true, text: text.slice(0, colon + 1) + (comment ? ' ' + comment.trimEnd() : '') + nl + lines + text.slice(tailFrom) };
 }
 
 function verify(doc: Document, newText: string, path: readonly string[], value: string): EditResult {
