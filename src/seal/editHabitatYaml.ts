@@ -11,26 +11,31 @@ export type EditResult = { ok: true; text: string } | { ok: false; message: stri
  * parent. The result is parsed again and must equal the old data plus exactly
  * this change; otherwise the edit is refused rather than written.
  */
-export function setYamlString(text: string, path: readonly string[], value: string): EditResult {
+export interface EditOptions {
+  /** When a key must be created, put it before the first of these sibling keys that exists (e.g. ring before sealing). */
+  before?: readonly string[];
+}
+
+export function setYamlString(text: string, path: readonly string[], value: string, options: EditOptions = {}): EditResult {
   if (path.length === 0) throw new Error('empty path');
   const doc = parseDocument(text, { keepSourceTokens: false });
   if (doc.errors.length) return { ok: false, message: 'the file is not valid YAML', offset: doc.errors[0]!.pos[0] };
   const root = doc.contents as Node | null;
   if (!isMap(root)) return { ok: false, message: 'the file is not a YAML mapping', offset: 0 };
 
-  const edited = splice(text, root, path, value);
+  const edited = splice(text, root, path, value, options.before ?? []);
   if (!edited.ok) return edited;
   return verify(doc, edited.text, path, value);
 }
 
-function splice(text: string, root: YAMLMap, path: readonly string[], value: string): EditResult {
+function splice(text: string, root: YAMLMap, path: readonly string[], value: string, before: readonly string[]): EditResult {
   let map: YAMLMap = root;
   let indent = blockIndent(text, root);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
     const pair = findPair(map, seg);
     const rest = path.slice(i);
-    if (!pair) return insertIntoMap(text, map, indent, rest, value);
+    if (!pair) return insertIntoMap(text, map, indent, rest, value, before);
     const v = pair.value as Node | null;
     const keyStart = (pair.key as Node).range![0];
     if (isAlias(v)) return { ok: false, message: `"${path.slice(0, i + 1).join('.')}" is a YAML alias; edit it by hand or write it out`, offset: v.range?.[0] ?? keyStart };
@@ -127,7 +132,7 @@ function flowEntry(path: readonly string[], value: string): string {
   return `${plainOrQuoted(head!)}: ${tail.length ? `{${flowEntry(tail, value)}}` : plainOrQuoted(value)}`;
 }
 
-function insertIntoMap(text: string, map: YAMLMap, indent: number, path: readonly string[], value: string): EditResult {
+function insertIntoMap(text: string, map: YAMLMap, indent: number, path: readonly string[], value: string, before: readonly string[]): EditResult {
   if (map.flow) {
     const close = text.lastIndexOf('}', map.range![1] - 1);
     if (close < 0) return { ok: false, message: 'cannot find the end of a flow mapping', offset: map.range![0] };
@@ -139,6 +144,19 @@ function insertIntoMap(text: string, map: YAMLMap, indent: number, path: readonl
   }
   if (map.items.length === 0) return { ok: false, message: 'cannot add to an empty block mapping', offset: map.range?.[0] ?? 0 };
   const nl = newline(text);
+  const anchor = before.map((k) => findPair(map, k)).find((p) => p !== undefined);
+  if (anchor) {
+    // Above the sibling and the comment lines that introduce it; mirror a blank line that separates it.
+    let at = lineStart(text, (anchor.key as Node).range![0]);
+    for (;;) {
+      const prev = lineStart(text, at - 1);
+      if (at === 0 || !/^[ \t]*#/.test(text.slice(prev, at))) break;
+      at = prev;
+    }
+    const blankBefore = /(^|\n)[ \t]*\r?\n$/.test(text.slice(0, at));
+    const lines = blockLines(path, value, indent, indentStep(text), nl);
+    return { ok: true, text: text.slice(0, at) + lines + nl + (blankBefore ? nl : '') + text.slice(at) };
+  }
   const eol = lineEnd(text, contentEnd(text, map));
   const lines = blockLines(path, value, indent, indentStep(text), nl);
   if (eol === text.length) return { ok: true, text: text + nl + lines + nl };

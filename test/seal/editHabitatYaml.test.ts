@@ -42,6 +42,15 @@ test('flow maps get a flow entry; missing maps are created in the parent style',
   assert.is(edit(BASE, ['ring', 'sealedKey']), BASE + `ring:\n  sealedKey: ${V}\n`);
 });
 
+test('`before` puts a new key above a sibling and its comment lines, mirroring a separating blank line', () => {
+  const r = setYamlString(BASE, ['ring', 'sealedKey'], V, { before: ['sealing', 'services'] });
+  assert.ok(r.ok);
+  assert.is((r as { text: string }).text, BASE.replace('kind: App\n\nservices:', `kind: App\n\nring:\n  sealedKey: ${V}\n\nservices:`));
+  const tight = 'kind: App\n# the services\nservices:\n  db: {image: x}\n';
+  const t = setYamlString(tight, ['ring', 'sealedKey'], V, { before: ['sealing', 'services'] });
+  assert.is((t as { text: string }).text, `kind: App\nring:\n  sealedKey: ${V}\n# the services\nservices:\n  db: {image: x}\n`);
+});
+
 test('a workload without secrets gets a secrets map at its own indentation (4-space file)', () => {
   const four = 'services:\n    db:\n        image: x   # img\n        config:\n            a: 1\n    web:\n        image: y\n';
   assert.is(edit(four, ['services', 'db', 'secrets', 'k']), four.replace('            a: 1\n', `            a: 1\n        secrets:\n            k: ${V}\n`));

@@ -58,7 +58,8 @@ export async function run(argv: string[], io: SealIO): Promise<number> {
   const secretName = `${target.appName}-ring-key`;
   const sealed = sealValue(publicKey, Buffer.from(key.content, 'utf8'), scopeLabel(target.scope, { ...target, name: secretName }));
   const replacing = isObject(loaded.app.ring) && loaded.app.ring.sealedKey !== undefined;
-  const edit = setYamlString(loaded.text, ['ring', 'sealedKey'], sealed);
+  // The documented order of habitat.yaml: metadata, ring, sealing, services, environments.
+  const edit = setYamlString(loaded.text, ['ring', 'sealedKey'], sealed, { before: ['sealing', 'services', 'environments'] });
   if (!edit.ok) return reporter.fail([error('ring-key-edit-failed', edit.message, { file: loaded.file, offset: edit.offset }, 'set ring.sealedKey by hand')]);
   writeInPlace(loaded.realFile, edit.text);
   const where = target.scope === 'cluster-wide' ? secretName : `${target.namespace}/${secretName}`;
