@@ -200,6 +200,14 @@ cfg('the three validations, and nothing else', () => {
   assert.throws(() => parsePluginConfig('kind: ConfigManagementPlugin\nmetadata: {name: a}\nspec: {generate: {command: a}}'), /cannot unmarshal string/);
 });
 
+cfg('YAML 1.1 scalars as sigs.k8s.io/yaml reads them: an unquoted n is a boolean', () => {
+  assert.throws(
+    () => parsePluginConfig('kind: ConfigManagementPlugin\nmetadata: {name: n}\nspec: {generate: {command: [x]}}'),
+    /cannot unmarshal boolean into Go struct field ObjectMeta.name of type string/,
+  );
+  assert.is(parsePluginConfig('kind: ConfigManagementPlugin\nmetadata: {name: "n"}\nspec: {generate: {command: [x]}}').metadata.name, 'n');
+});
+
 // ------------------------------------------------------------------ environment
 
 const env = suite('cmp harness: environment construction');
@@ -484,6 +492,36 @@ proc('parameters: dynamic first then static; Go decoding of the announcement', a
     () => assert.unreachable(),
     (e: Error) => assert.match(e.message, 'error unmarshaling dynamic parameter output'),
   );
+});
+
+proc('init runs before generate in appPath with the same env; its stdout is discarded', async () => {
+  const script = "const nl = String.fromCharCode(10); require('fs').writeFileSync('from-init.txt', 'kind: Init' + nl + 'name: ' + process.env.ARGOCD_APP_NAME + nl); console.log('kind: Ignored')";
+  const server = probeServer(['cat', 'from-init.txt'], `  init: {command: ["${IMAGE_NODE}", "-e", ${JSON.stringify(script)}]}\n`);
+  const r = await server.generate(repo(), req());
+  assert.equal(r.objects, [{ kind: 'Init', name: 'team_web' }]);
+});
+
+proc('discovery: find.glob supports **; find.command matches on non-empty stdout', async () => {
+  const root = repo();
+  mkdirSync(join(root, 'apps', 'a', 'sub', 'deep'), { recursive: true });
+  writeFileSync(join(root, 'apps', 'a', 'sub', 'deep', 'x.hab'), '');
+  const cfgText = (discover: string) =>
+    pluginYaml(`kind: ConfigManagementPlugin\nmetadata: {name: g}\nspec:\n  generate: {command: [x]}\n  discover: ${discover}\n`);
+  const glob = new CmpServer({ pluginYaml: cfgText('{find: {glob: "**/*.hab"}}'), cmpWorkDir: dir() });
+  assert.equal(await glob.matchRepository(root, 'apps/a', []), { isSupported: true, isDiscoveryEnabled: true });
+  assert.equal(await glob.matchRepository(root, 'apps', []), { isSupported: true, isDiscoveryEnabled: true });
+  const none = new CmpServer({ pluginYaml: cfgText('{find: {glob: "*.hab"}}'), cmpWorkDir: dir() });
+  assert.equal(await none.matchRepository(root, 'apps/a', []), { isSupported: false, isDiscoveryEnabled: true });
+  const byCmd = (script: string) =>
+    new CmpServer({ pluginYaml: cfgText(`{find: {command: ["${IMAGE_NODE}", "-e", ${JSON.stringify(script)}]}}`), cmpWorkDir: dir(), imageFiles: IMAGE_FILES });
+  assert.equal(await byCmd("process.stdout.write(require('fs').existsSync('marker-1.txt') ? 'yes\\n' : '')").matchRepository(root, 'apps/a', []), {
+    isSupported: true,
+    isDiscoveryEnabled: true,
+  });
+  // a lone newline is trimmed: no match
+  assert.equal(await byCmd("process.stdout.write('\\n')").matchRepository(root, 'apps/a', []), { isSupported: false, isDiscoveryEnabled: true });
+  const noDiscovery = new CmpServer({ pluginYaml: pluginYaml('kind: ConfigManagementPlugin\nmetadata: {name: nd}\nspec: {generate: {command: [x]}}'), cmpWorkDir: dir() });
+  assert.equal(await noDiscovery.matchRepository(root, 'apps/a', []), { isSupported: false, isDiscoveryEnabled: false });
 });
 
 go.run();
