@@ -29,6 +29,8 @@ export interface RenderResult {
   model?: AppModel;
   /** Merged habitat.yaml after overlay and parameters (for `parameters`). */
   raw?: RawApp;
+  /** Environment names habitat.yaml defines. */
+  environments?: string[];
   diagnostics: Diagnostic[];
   /** Source texts by display path, for printing diagnostics with excerpts. */
   sources: Map<string, Source>;
@@ -110,6 +112,7 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
     merged = rest as RawApp;
   }
   const loc = new Locator(file, parsed.spans, overlayPrefix);
+  const withRaw = { raw: merged, environments: envs };
   diagnostics.push(...applyParameters(merged, inputs));
 
   const nameFrom = merged.metadata?.name !== undefined ? 'metadata' : inputs.appName !== undefined ? 'input' : 'directory';
@@ -127,13 +130,13 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
   const built = buildModel(merged, { name, ...(namespace !== undefined ? { namespace } : {}) }, inputs, files.configs, loc);
   diagnostics.push(...built.diagnostics);
   lap('model');
-  if (hasErrors(diagnostics)) return done(diagnostics, { raw: merged });
+  if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
 
   const objects = sortObjects(renderApp(built.model));
   diagnostics.push(...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc));
   lap('render');
-  if (hasErrors(diagnostics)) return done(diagnostics, { raw: merged });
-  return { objects, model: built.model, raw: merged, diagnostics, sources, timings };
+  if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
+  return { objects, model: built.model, ...withRaw, diagnostics, sources, timings };
 }
 
 /** `images` and `counts` parameters override the (overlaid) workloads; unknown workloads are errors. */

@@ -92,10 +92,12 @@ export function inputsFromArgoEnv(env: Env): { inputs: Inputs; diagnostics: Diag
     } else if (p.name === 'images') images = { ...p.map };
     else counts = { ...p.map };
   }
-  // PARAM_* carry the same values with escaped names; they only fill in what the JSON did not
-  // say, because escaping is lossy (workload "a-b" becomes A_B).
-  if (environment === undefined && fromJson.length === 0 && env.PARAM_ENVIRONMENT !== undefined) environment = env.PARAM_ENVIRONMENT;
-  for (const key of Object.keys(env).sort()) {
+  // Argo derives PARAM_* from the same parameters with lossy name escaping (workload "a-b"
+  // becomes A_B), so when the JSON is there it is the whole truth and PARAM_* are not read
+  // (reading both would also report every unknown parameter twice).
+  const readParamVars = env.ARGOCD_APP_PARAMETERS === undefined;
+  if (readParamVars && env.PARAM_ENVIRONMENT !== undefined) environment = env.PARAM_ENVIRONMENT;
+  for (const key of readParamVars ? Object.keys(env).sort() : []) {
     if (!key.startsWith('PARAM_')) continue;
     const rest = key.slice('PARAM_'.length);
     if (rest === 'ENVIRONMENT') continue;
@@ -104,12 +106,13 @@ export function inputsFromArgoEnv(env: Env): { inputs: Inputs; diagnostics: Diag
       diags.push(envError('param-unknown', `unknown parameter variable ${key}`, `known parameters: ${ANNOUNCED_PARAMETERS.join(', ')}`));
       continue;
     }
-    if (fromJson.some((p) => p.name.toUpperCase() === m[1])) continue;
     const target = m[1] === 'IMAGES' ? (images ??= {}) : (counts ??= {});
     // Workload names are lowercase DNS labels; Argo upper-cased and replaced "-" with "_".
     target[`\u0000${m[2]}`] = env[key] ?? '';
   }
-  if (environment !== undefined && environment !== '') inputs.environment = environment;
+  // An explicit empty `environment` parameter selects the base and still wins over HABITAT_ENV.
+  if (environment === '') delete inputs.environment;
+  else if (environment !== undefined) inputs.environment = environment;
   if (images) inputs.images = images;
   if (counts) inputs.counts = counts;
   return { inputs, diagnostics: diags };

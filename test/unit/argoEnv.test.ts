@@ -32,6 +32,16 @@ test('PARAM_* alone (no JSON) are read, with escaped workload names resolved', (
   assert.equal(r, { resolved: { 'web-app': 'nginx:1' }, unknown: [] });
 });
 
+test('an explicit empty environment parameter selects the base over HABITAT_ENV', () => {
+  assert.is(inputsFromArgoEnv({ ARGOCD_ENV_HABITAT_ENV: 'prod', ARGOCD_APP_PARAMETERS: '[{"name":"environment","string":""}]' }).inputs.environment, undefined);
+  assert.is(inputsFromArgoEnv({ ARGOCD_ENV_HABITAT_ENV: 'prod', PARAM_ENVIRONMENT: '' }).inputs.environment, undefined);
+});
+
+test('with ARGOCD_APP_PARAMETERS present, PARAM_* are not read again (no double reports)', () => {
+  const r = inputsFromArgoEnv({ ARGOCD_APP_PARAMETERS: '[{"name":"replicas","string":"3"}]', PARAM_REPLICAS: '3' });
+  assert.equal(r.diagnostics.map((d) => d.code), ['param-unknown']);
+});
+
 test('unknown parameters and bad JSON are errors', () => {
   assert.equal(inputsFromArgoEnv({ ARGOCD_APP_PARAMETERS: '[{"name":"replicas","string":"3"}]' }).diagnostics.map((d) => d.code), ['param-unknown']);
   assert.equal(inputsFromArgoEnv({ ARGOCD_APP_PARAMETERS: '[{' }).diagnostics.map((d) => d.code), ['param-json-invalid']);

@@ -26,7 +26,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     {
       name: 'environment',
       title: 'Environment',
-      tooltip: `Overlay from habitat.yaml environments (${Object.keys(result.raw.environments ?? {}).length ? 'see habitat.yaml' : 'none defined'}); empty for the base`,
+      tooltip: result.environments?.length
+        ? `Overlay from habitat.yaml: ${result.environments.join(', ')}; empty for the base`
+        : 'habitat.yaml defines no environments',
       collectionType: 'string',
       string: inputs.environment ?? '',
     },
