@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -126,6 +126,19 @@ test('missing habitat.yaml and invalid YAML', () => {
   expectInputError(seal(tmp()), /habitat\.yaml does not exist/);
   const dir = appDir('services: [\n');
   expectInputError(seal(dir), /habitat\.yaml:\d+:\d+: error:/);
+});
+
+test('writes through a symlinked habitat.yaml (inside DIR) and keeps the file mode', () => {
+  const dir = appDir(appYaml({ namespace: 'myns' }));
+  mkdirSync(join(dir, 'real'));
+  renameSync(join(dir, 'habitat.yaml'), join(dir, 'real/app.yaml'));
+  chmodSync(join(dir, 'real/app.yaml'), 0o640);
+  symlinkSync('real/app.yaml', join(dir, 'habitat.yaml'));
+  assert.is(seal(dir).status, 0);
+  assert.ok(lstatSync(join(dir, 'habitat.yaml')).isSymbolicLink(), 'the link stays a link');
+  assert.match(readFileSync(join(dir, 'real/app.yaml'), 'utf8'), /requirepass: A/);
+  assert.is(statSync(join(dir, 'real/app.yaml')).mode & 0o777, 0o640);
+  assert.equal(readdirSync(join(dir, 'real')), ['app.yaml'], 'no temp file left behind');
 });
 
 test.run();

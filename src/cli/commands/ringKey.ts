@@ -6,7 +6,7 @@ import { sealValue } from '../../seal/hybridEncrypt';
 import { newRingKey, RING_NAME } from '../../seal/ringKey';
 import { isSealingScope, scopeLabel, SEALING_SCOPES } from '../../seal/scopeLabel';
 import { parseArgs, UsageError } from '../args';
-import { EXIT_OK, isDiagnostics, loadApp, loadCertificate, Reporter, resolveTarget, usage, writeInPlace, type SealIO } from './sealSupport';
+import { EXIT_OK, isDiagnostics, loadApp, loadCertificate, Reporter, resolveTarget, tryWriteInPlace, usage, type SealIO } from './sealSupport';
 
 const SYNOPSIS = 'habitat-cmp ring-key [DIR] [--name RING] [--cert FILE] [--scope S] [--namespace NS]';
 const FLAGS = { name: 'string', cert: 'string', scope: 'string', namespace: 'string' } as const;
@@ -61,7 +61,8 @@ export async function run(argv: string[], io: SealIO): Promise<number> {
   // The documented order of habitat.yaml: metadata, ring, sealing, services, environments.
   const edit = setYamlString(loaded.text, ['ring', 'sealedKey'], sealed, { before: ['sealing', 'services', 'environments'] });
   if (!edit.ok) return reporter.fail([error('ring-key-edit-failed', edit.message, { file: loaded.file, offset: edit.offset }, 'set ring.sealedKey by hand')]);
-  writeInPlace(loaded.realFile, edit.text);
+  const written = tryWriteInPlace(loaded, edit.text);
+  if (written.length) return reporter.fail(written);
   const where = target.scope === 'cluster-wide' ? secretName : `${target.namespace}/${secretName}`;
   io.stdout(
     `ring ${ring}, revision ${key.revision} (${key.namedRevision})\n` +

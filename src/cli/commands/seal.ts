@@ -16,7 +16,7 @@ import {
   Reporter,
   resolveTarget,
   usage,
-  writeInPlace,
+  tryWriteInPlace,
   type SealIO,
 } from './sealSupport';
 
@@ -137,7 +137,8 @@ export async function run(argv: string[], io: SealIO): Promise<number> {
 
   const edit = setYamlString(loaded.text, ['services', service, 'secrets', key], sealed);
   if (!edit.ok) return reporter.fail([error('seal-edit-failed', edit.message, { file: loaded.file, offset: edit.offset }, 'use --raw and paste the value yourself')]);
-  writeInPlace(loaded.realFile, edit.text);
+  const written = tryWriteInPlace(loaded, edit.text);
+  if (written.length) return reporter.fail(written);
   const where = target.scope === 'cluster-wide' ? secretName : `${target.namespace}/${secretName}`;
   io.stdout(`sealed services.${service}.secrets.${key} in ${loaded.file} for SealedSecret ${where} (${target.scope} scope)\n`);
   return EXIT_OK;

@@ -177,6 +177,16 @@ export function writeInPlace(realFile: string, text: string): void {
   }
 }
 
+/** writeInPlace as a diagnostic instead of an exception (read-only checkout, full disk). */
+export function tryWriteInPlace(loaded: LoadedApp, text: string): Diagnostic[] {
+  try {
+    writeInPlace(loaded.realFile, text);
+    return [];
+  } catch (e) {
+    return [error('habitat-yaml-unwritable', `${loaded.file} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'write failed'}); nothing was changed`, undefined, 'use --raw to print the value instead')];
+  }
+}
+
 export async function readAll(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
