@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { constants, createDecipheriv, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,16 @@ export function hab(args: string[], opts: { cwd?: string; input?: string | Buffe
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export const tmp = (prefix = 'habitat-cmp-seal-') => mkdtempSync(join(tmpdir(), prefix));
+const created: string[] = [];
+process.on('exit', () => {
+  for (const d of created) rmSync(d, { recursive: true, force: true });
+});
+
+export function tmp(prefix = 'habitat-cmp-seal-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  created.push(d);
+  return d;
+}
 
 export interface KeyPair {
   certPem: string;
