@@ -16,6 +16,7 @@ import { validateSchema } from '../schema/validateSchema';
 import { sortObjects } from '../serialize/order';
 import { checkCollisions } from '../validate/checkCollisions';
 import { checkMetadata } from '../validate/checkMetadata';
+import { checkSealedValues } from '../validate/checkSealedValues';
 import { checkSealing } from '../validate/checkSealing';
 import { checkWorkloads } from '../validate/checkWorkloads';
 import { Locator } from '../validate/locator';
@@ -92,7 +93,7 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
   const schemaDiags = validateSchema(parsed.value, file, parsed.spans);
   if (hasErrors(schemaDiags)) return done(schemaDiags);
   const base = parsed.value as RawApp;
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = checkSealedValues(base, new Locator(file, parsed.spans));
 
   // model inputs: environment overlay, then parameters
   const envs = Object.keys(base.environments ?? {}).sort();
@@ -101,6 +102,7 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
   if (inputs.environment !== undefined) {
     if (!envs.includes(inputs.environment)) {
       return done([
+        ...diagnostics,
         error('environment-unknown', `unknown environment "${inputs.environment}"`, { file, offset: parsed.spans.get('/environments')?.key?.[0] ?? 0 }, envs.length ? `known environments: ${envs.join(', ')}` : 'habitat.yaml defines no environments'),
       ]);
     }

@@ -85,7 +85,8 @@ test('the pod pass-through lands in the pod spec and fsGroup defaults to 42 with
 });
 
 test('sealed config: SealedSecret with toJson actions, literal {{ escaped, scope annotations', () => {
-  const sealed = 'AgB' + 'A'.repeat(60);
+  // The hybrid layout: a 512-byte RSA block announced by its length, then AES-GCM output.
+  const sealed = Buffer.concat([Buffer.from([2, 0]), Buffer.alloc(512, 7), Buffer.alloc(20, 9)]).toString('base64');
   const fs = memFs({
     'habitat.yaml': app(`  r:\n    image: x/r\n    config: {motd: "hi {{name}}"}\n    secrets: {auth.password: "${sealed}"}\n`, 'sealing: {scope: namespace-wide}\n'),
   });
