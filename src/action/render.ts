@@ -8,7 +8,8 @@ import { buildModel } from '../model/buildModel';
 import { deepMerge, setOwn } from '../model/deepMerge';
 import type { RawApp } from '../model/raw';
 import type { AppModel } from '../model/types';
-import { parseYaml, type NodeSpan } from '../parse/parseYaml';
+import { DEFAULT_YAML_LIMITS, parseYaml, type NodeSpan } from '../parse/parseYaml';
+import { parseYamlFast } from '../parse/parseYamlFast';
 import { escapeSegment } from '../parse/pointer';
 import { renderApp, type K8sObject } from '../render/renderApp';
 import { IMAGE_PATTERN } from '../schema/habitatSchema';
@@ -64,9 +65,7 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
   };
   const sources = new Map<string, Source>();
   const file = displayPath(fs, HABITAT_FILE);
-  const done = (diagnostics: Diagnostic[], rest: Partial<RenderResult> = {}): RenderResult => ({ objects: [], diagnostics, sources, timings, ...rest });
 
-  // load
   const r = fs.read(HABITAT_FILE, MAX_FILE_BYTES);
   if (r.kind !== 'file') {
     const msg =
@@ -75,25 +74,53 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
       : r.kind === 'outside' ? `${HABITAT_FILE} is a symlink that leaves the app directory`
       : r.kind === 'too-large' ? `${HABITAT_FILE} is ${r.size} bytes; the limit is ${MAX_FILE_BYTES}`
       : `${HABITAT_FILE} cannot be read (${r.reason})`;
-    return done([error(r.kind === 'missing' ? 'app-file-missing' : 'app-file-unreadable', msg, { file, offset: 0 }, r.kind === 'missing' ? 'run habitat-cmp in (or point it at) the directory that holds habitat.yaml' : undefined)]);
+    const code = r.kind === 'missing' ? 'app-file-missing' : 'app-file-unreadable';
+    const hint = r.kind === 'missing' ? 'run habitat-cmp in (or point it at) the directory that holds habitat.yaml' : undefined;
+    return { objects: [], diagnostics: [error(code, msg, { file, offset: 0 }, hint)], sources, timings };
   }
   const dec = decodeText(r.data, file);
   const src: Source = { file, text: dec.text };
   sources.set(file, src);
-  if (dec.diagnostic) return done([dec.diagnostic]);
+  if (dec.diagnostic) return { objects: [], diagnostics: [dec.diagnostic], sources, timings };
   lap('load');
 
-  // parse
+  // Fast path first; only when something is to be reported do we parse again with
+  // positions, and run the same pure pipeline to say where.
+  const fast = parseYamlFast(dec.text, DEFAULT_YAML_LIMITS.maxDepth);
+  lap('parse');
+  if (fast) {
+    const result = runPipeline(fs, inputs, file, fast, NO_SPANS, sources, timings, lap);
+    if (result.diagnostics.length === 0) return result;
+    timings.length = 0;
+    lap('fast-path-discarded');
+  }
   const parsed = parseYaml(dec.text, file);
   src.redact = sealedRanges(parsed.spans);
-  if (hasErrors(parsed.diagnostics)) return done(parsed.diagnostics);
-  lap('parse');
+  lap('parse-with-positions');
+  if (hasErrors(parsed.diagnostics)) return { objects: [], diagnostics: parsed.diagnostics, sources, timings };
+  return runPipeline(fs, inputs, file, parsed.value, parsed.spans, sources, timings, lap);
+}
 
-  // validate: schema
-  const schemaDiags = validateSchema(parsed.value, file, parsed.spans);
+const NO_SPANS: ReadonlyMap<string, NodeSpan> = new Map();
+
+/** Everything after parsing: pure apart from reading config files through `fs`. */
+function runPipeline(
+  fs: RepoFs,
+  inputs: Inputs,
+  file: string,
+  value: unknown,
+  spans: ReadonlyMap<string, NodeSpan>,
+  sources: Map<string, Source>,
+  timings: [string, number][],
+  lap: (stage: string) => void,
+): RenderResult {
+  const done = (diagnostics: Diagnostic[], rest: Partial<RenderResult> = {}): RenderResult => ({ objects: [], diagnostics, sources, timings, ...rest });
+
+  const schemaDiags = validateSchema(value, file, spans);
+  lap('schema');
   if (hasErrors(schemaDiags)) return done(schemaDiags);
-  const base = parsed.value as RawApp;
-  const diagnostics: Diagnostic[] = checkSealedValues(base, new Locator(file, parsed.spans));
+  const base = value as RawApp;
+  const diagnostics: Diagnostic[] = checkSealedValues(base, new Locator(file, spans));
 
   // model inputs: environment overlay, then parameters
   const envs = Object.keys(base.environments ?? {}).sort();
@@ -103,7 +130,7 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
     if (!envs.includes(inputs.environment)) {
       return done([
         ...diagnostics,
-        error('environment-unknown', `unknown environment "${inputs.environment}"`, { file, offset: parsed.spans.get('/environments')?.key?.[0] ?? 0 }, envs.length ? `known environments: ${envs.join(', ')}` : 'habitat.yaml defines no environments'),
+        error('environment-unknown', `unknown environment "${inputs.environment}"`, { file, offset: spans.get('/environments')?.key?.[0] ?? 0 }, envs.length ? `known environments: ${envs.join(', ')}` : 'habitat.yaml defines no environments'),
       ]);
     }
     const { environments: _drop, ...rest } = base;
@@ -113,7 +140,7 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
     const { environments: _drop, ...rest } = base;
     merged = rest as RawApp;
   }
-  const loc = new Locator(file, parsed.spans, overlayPrefix);
+  const loc = new Locator(file, spans, overlayPrefix);
   const withRaw = { raw: merged, environments: envs };
   diagnostics.push(...applyParameters(merged, inputs));
 
