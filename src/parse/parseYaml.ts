@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, Parser, type CST, type Node } from 'yaml';
 import { error, type Diagnostic } from '../diag/diagnostic';
 import { escapeSegment } from './pointer';
 
@@ -18,9 +18,15 @@ export interface ParsedYaml {
 export interface YamlLimits {
   maxAliasCount: number;
   maxDepth: number;
+  /**
+   * Size of the value after alias expansion, in string characters plus one per
+   * node. maxAliasCount alone still lets a large anchored value be repeated 100
+   * times, which the renderer would copy into every manifest.
+   */
+  maxExpandedSize: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxDepth: 64 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxDepth: 64, maxExpandedSize: 8 * 1024 * 1024 };
 
 const range = (n: Node | null | undefined, fallback: number): readonly [number, number] =>
   n?.range ? [n.range[0], n.range[1]] : [fallback, fallback];
@@ -32,8 +38,18 @@ const range = (n: Node | null | undefined, fallback: number): readonly [number, 
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const spans = new Map<string, NodeSpan>();
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
-  const list = Array.isArray(docs) ? docs : [];
+  // The yaml composer recurses per nesting level (it turns a stack overflow into
+  // an error, but only after seconds of work), so nesting is measured on the
+  // flat token tree first; the parser itself keeps an explicit stack.
+  const tokens = Array.from(new Parser().parse(text));
+  const deepAt = cstTooDeep(tokens, limits.maxDepth);
+  if (deepAt !== undefined) {
+    diagnostics.push(error('yaml-too-deep', `nesting is deeper than ${limits.maxDepth} levels`, { file, offset: deepAt }, 'flatten the structure'));
+    return { value: undefined, spans, diagnostics };
+  }
+  // uniqueKeys is off because yaml compares every key with every earlier one
+  // (100k keys take minutes); walk() finds duplicates with a Set instead.
+  const list = Array.from(new Composer({ prettyErrors: false, uniqueKeys: false, strict: true, version: '1.2' }).compose(tokens));
   if (list.length === 0 || (list.length === 1 && list[0]!.contents === null && list[0]!.errors.length === 0)) {
     diagnostics.push(error('yaml-empty', 'the file is empty; expected an App mapping', { file, offset: 0 }, 'start with "apiVersion: habitat-cmp/v1" and "kind: App"'));
     return { value: undefined, spans, diagnostics };
@@ -51,11 +67,14 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   }
   if (diagnostics.length) return { value: undefined, spans, diagnostics };
 
-  const tooDeep = walk(doc.contents as Node | null, '', undefined, 0, spans, limits.maxDepth);
+  const dupes: number[] = [];
+  const tooDeep = walk(doc.contents as Node | null, '', undefined, 0, spans, limits.maxDepth, dupes);
   if (tooDeep !== undefined) {
     diagnostics.push(error('yaml-too-deep', `nesting is deeper than ${limits.maxDepth} levels`, { file, offset: tooDeep }, 'flatten the structure'));
     return { value: undefined, spans, diagnostics };
   }
+  for (const at of dupes) diagnostics.push(error('yaml-duplicate-key', YAML_MESSAGES.DUPLICATE_KEY![0], { file, offset: at }, YAML_MESSAGES.DUPLICATE_KEY![1]));
+  if (diagnostics.length) return { value: undefined, spans, diagnostics };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -68,7 +87,56 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     );
     return { value: undefined, spans, diagnostics };
   }
+  if (expandedSizeExceeds(value, limits.maxExpandedSize)) {
+    diagnostics.push(error('yaml-alias-limit', `aliases expand the document to more than ${limits.maxExpandedSize} characters`, { file, offset: firstAlias(text) }, 'write the values out instead of repeating large anchored values'));
+    return { value: undefined, spans, diagnostics };
+  }
   return { value, spans, diagnostics };
+}
+
+/** Offset of the first nesting level beyond `max` in the CST, without recursion. */
+function cstTooDeep(tokens: readonly CST.Token[], max: number): number | undefined {
+  const stack: [CST.Token, number][] = [];
+  for (const t of tokens) if (t.type === 'document' && t.value) stack.push([t.value, 0]);
+  while (stack.length) {
+    const [t, depth] = stack.pop()!;
+    if (depth > max) return t.offset;
+    if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      for (const it of t.items as CST.CollectionItem[]) {
+        if (it.key) stack.push([it.key, depth + 1]);
+        if (it.value) stack.push([it.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Walks the composed value as if aliases were copies (they are shared objects),
+ * stopping as soon as the budget is spent, so the walk itself stays bounded.
+ */
+function expandedSizeExceeds(value: unknown, budget: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    size += 1;
+    if (typeof v === 'string') size += v.length;
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        size += k.length;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+    if (size > budget) return true;
+  }
+  return false;
+}
+
+function firstAlias(text: string): number {
+  const m = /(?:^|[\s\[{,:-])\*[^\s,\]}]/.exec(text);
+  return m ? m.index + m[0].indexOf('*') : 0;
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
@@ -86,20 +154,27 @@ function cleanYamlMessage(m: string): string {
   return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\s+$/, '');
 }
 
-function walk(node: Node | null, ptr: string, key: readonly [number, number] | undefined, depth: number, spans: Map<string, NodeSpan>, maxDepth: number): number | undefined {
+function walk(node: Node | null, ptr: string, key: readonly [number, number] | undefined, depth: number, spans: Map<string, NodeSpan>, maxDepth: number, dupes: number[]): number | undefined {
   if (depth > maxDepth) return node?.range?.[0] ?? 0;
   spans.set(ptr, key ? { key, value: range(node, key[1]) } : { value: range(node, 0) });
   if (!node || isScalar(node) || isAlias(node)) return undefined;
   if (isMap(node)) {
+    // Keyed by the string the key becomes in JS, so `1` and "1" collide too (toJS would keep only one).
+    const seen = new Set<string>();
     for (const pair of node.items) {
       const k = pair.key as Node | null;
       const name = isScalar(k) ? String(k.value) : k === null ? '' : String(k);
-      const bad = walk(pair.value as Node | null, `${ptr}/${escapeSegment(name)}`, range(k, 0), depth + 1, spans, maxDepth);
+      if (seen.has(name)) {
+        dupes.push(range(k, node.range?.[0] ?? 0)[0]);
+        continue;
+      }
+      seen.add(name);
+      const bad = walk(pair.value as Node | null, `${ptr}/${escapeSegment(name)}`, range(k, 0), depth + 1, spans, maxDepth, dupes);
       if (bad !== undefined) return bad;
     }
   } else if (isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
-      const bad = walk(node.items[i] as Node | null, `${ptr}/${i}`, undefined, depth + 1, spans, maxDepth);
+      const bad = walk(node.items[i] as Node | null, `${ptr}/${i}`, undefined, depth + 1, spans, maxDepth, dupes);
       if (bad !== undefined) return bad;
     }
   }
