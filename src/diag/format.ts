@@ -26,6 +26,19 @@ export function lineCol(text: string, offset: number): LineCol {
 }
 
 const MAX_EXCERPT = 160;
+/**
+ * Messages quote user input (keys, names, parameter values) and stderr lands in
+ * the Argo CD UI: a hostile repository must not be able to flood it.
+ */
+const MAX_MESSAGE = 140;
+const MAX_HINT = 180;
+/** Beyond this many, only a count is printed; the first problems are the useful ones. */
+export const MAX_SHOWN_DIAGNOSTICS = 9;
+
+const clip = (s: string, n: number): string => {
+  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return flat.length > n ? flat.slice(0, n - 1) + '…' : flat;
+};
 
 function excerpt(src: SourceText, offset: number, end: number | undefined): string[] {
   const { text } = src;
@@ -70,11 +83,18 @@ export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, Sou
   } else {
     head = 'habitat-cmp';
   }
-  const out = [`${head}: ${d.severity}: ${d.message} [${d.code}]`, ...lines];
-  if (d.hint) out.push(`  hint: ${d.hint}`);
+  const out = [`${head}: ${d.severity}: ${clip(d.message, MAX_MESSAGE)} [${d.code}]`, ...lines];
+  if (d.hint) out.push(`  hint: ${clip(d.hint, MAX_HINT)}`);
   return out.join('\n');
 }
 
 export function formatDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, SourceText>): string {
-  return ds.map((d) => formatDiagnostic(d, sources)).join('\n') + (ds.length ? '\n' : '');
+  const shown = ds.length > MAX_SHOWN_DIAGNOSTICS + 1 ? ds.slice(0, MAX_SHOWN_DIAGNOSTICS) : ds;
+  const lines = shown.map((d) => formatDiagnostic(d, sources));
+  if (shown.length < ds.length) {
+    const rest = ds.slice(shown.length);
+    const errors = rest.filter((d) => d.severity === 'error').length;
+    lines.push(`habitat-cmp: … and ${rest.length} more (${errors} error${errors === 1 ? '' : 's'}, ${rest.length - errors} warning${rest.length - errors === 1 ? '' : 's'}) not shown; fix the ones above and run again`);
+  }
+  return lines.join('\n') + (ds.length ? '\n' : '');
 }
