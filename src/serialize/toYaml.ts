@@ -18,7 +18,20 @@ export function quote(s: string): string {
   return JSON.stringify(s).replace(NEEDS_ESCAPE, (c) => (c.length === 1 && c.charCodeAt(0) < 0x20 ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
+const scalarMemo = new Map<string, string>();
+
+/** Keys and label values repeat across thousands of objects; remember short ones. */
 export function scalarString(s: string): string {
+  if (s.length > 64) return scalarStringUncached(s);
+  let r = scalarMemo.get(s);
+  if (r === undefined) {
+    r = scalarStringUncached(s);
+    if (scalarMemo.size < 8192) scalarMemo.set(s, r);
+  }
+  return r;
+}
+
+function scalarStringUncached(s: string): string {
   if (RESERVED.test(s) || s.endsWith(':')) return quote(s);
   if (PLAIN.test(s) && !s.includes(': ') && !s.includes(' #')) return s;
   if (DIGIT_WORD.test(s) && !/^[0-9]*\.?[0-9]+[eE][0-9]+$/.test(s) && !NUMBERISH.test(s.replace(/^[0-9.]+/, ''))) {
@@ -49,40 +62,48 @@ function scalar(v: unknown): string {
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function emit(v: unknown, indent: string, out: string[]): void {
-  if (Array.isArray(v)) {
-    for (const item of v) {
-      if (isMap(item) && orderedKeys(item).length) {
+  if (Array.isArray(v)) emitSeq(v, indent, out);
+  else if (isMap(v)) emitMap(v, orderedKeys(v), indent, out, false);
+}
+
+function emitSeq(v: unknown[], indent: string, out: string[]): void {
+  for (const item of v) {
+    if (isMap(item)) {
+      const keys = orderedKeys(item);
+      if (keys.length) {
+        // The first key of a mapping inside a sequence shares the "- " line.
         out.push(`${indent}- `);
-        emitMapInline(item, indent + '  ', out);
-      } else if (Array.isArray(item) && item.length) {
-        out.push(`${indent}-\n`);
-        emit(item, indent + '  ', out);
-      } else out.push(`${indent}- ${value(item, indent + '  ')}\n`);
+        emitMap(item, keys, indent + '  ', out, true);
+        continue;
+      }
+    } else if (Array.isArray(item) && item.length) {
+      out.push(`${indent}-\n`);
+      emitSeq(item, indent + '  ', out);
+      continue;
     }
-  } else if (isMap(v)) {
-    emitMap(v, indent, out);
+    out.push(`${indent}- ${value(item, indent + '  ')}\n`);
   }
 }
 
-/** The first key of a mapping inside a sequence shares the "- " line. */
-function emitMapInline(m: Record<string, unknown>, indent: string, out: string[]): void {
-  const keys = orderedKeys(m);
-  keys.forEach((k, i) => entry(k, m[k], indent, out, i === 0));
-}
-
-function emitMap(m: Record<string, unknown>, indent: string, out: string[]): void {
-  for (const k of orderedKeys(m)) entry(k, m[k], indent, out, false);
-}
-
-function entry(k: string, v: unknown, indent: string, out: string[], first: boolean): void {
-  const key = `${first ? '' : indent}${scalarString(k)}:`;
-  if (isMap(v) && orderedKeys(v).length) {
-    out.push(key + '\n');
-    emitMap(v, indent + '  ', out);
-  } else if (Array.isArray(v) && v.length) {
-    out.push(key + '\n');
-    emit(v, indent + '  ', out);
-  } else out.push(`${key} ${value(v, indent + '  ')}\n`);
+function emitMap(m: Record<string, unknown>, keys: readonly string[], indent: string, out: string[], firstInline: boolean): void {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = m[k];
+    const key = `${firstInline && i === 0 ? '' : indent}${scalarString(k)}:`;
+    if (isMap(v)) {
+      const sub = orderedKeys(v);
+      if (sub.length) {
+        out.push(key + '\n');
+        emitMap(v, sub, indent + '  ', out, false);
+        continue;
+      }
+    } else if (Array.isArray(v) && v.length) {
+      out.push(key + '\n');
+      emitSeq(v, indent + '  ', out);
+      continue;
+    }
+    out.push(`${key} ${value(v, indent + '  ')}\n`);
+  }
 }
 
 function value(v: unknown, indent: string): string {
@@ -100,4 +121,13 @@ export function toYaml(v: unknown): string {
 }
 
 /** Every document starts with `---`; the stream ends with exactly one newline. */
-export const toYamlStream = (docs: readonly unknown[]): string => docs.map((d) => '---\n' + toYaml(d)).join('');
+export function toYamlStream(docs: readonly unknown[]): string {
+  // One buffer of pieces for the whole stream: joining per document would copy everything twice.
+  const out: string[] = [];
+  for (const d of docs) {
+    out.push('---\n');
+    if (isMap(d) || Array.isArray(d)) emit(d, '', out);
+    else out.push(scalar(d) + '\n');
+  }
+  return out.join('');
+}
