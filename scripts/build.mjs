@@ -11,7 +11,7 @@ import { tsImport } from 'tsx/esm/api';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { habitatSchema } = await tsImport('../src/schema/habitatSchema.ts', import.meta.url);
 
-const ajv = new Ajv.default({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true, esm: false, optimize: true } });
+const ajv = new Ajv.default({ allErrors: true, verbose: false, inlineRefs: false, strict: true, strictRequired: false, allowUnionTypes: true, code: { source: true, esm: false, optimize: true } });
 const validate = ajv.compile(habitatSchema);
 const gen = join(root, 'src/schema/generated');
 mkdirSync(gen, { recursive: true });

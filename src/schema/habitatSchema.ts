@@ -120,6 +120,10 @@ export const habitatSchema = {
   title: 'habitat.yaml (habitat-cmp/v1)',
   type: 'object',
   required: ['apiVersion', 'kind', 'services'],
+  // One definition for base and overlays keeps the generated validator small (start-up cost).
+  definitions: {
+    service: { type: 'object', additionalProperties: false, properties: serviceProperties },
+  },
   additionalProperties: false,
   properties: {
     apiVersion: { const: 'habitat-cmp/v1' },
@@ -142,7 +146,7 @@ export const habitatSchema = {
       type: 'object',
       minProperties: 1,
       maxProperties: 2000,
-      additionalProperties: { type: 'object', required: ['image'], additionalProperties: false, properties: serviceProperties },
+      additionalProperties: { type: 'object', $ref: '#/definitions/service', required: ['image'] },
     },
     environments: {
       type: 'object',
@@ -155,7 +159,7 @@ export const habitatSchema = {
           services: {
             type: 'object',
             // Overlays may set any service field; `image` is required only after merging.
-            additionalProperties: { type: ['object', 'null'], additionalProperties: false, properties: serviceProperties },
+            additionalProperties: { $ref: '#/definitions/service' },
           },
         },
       },

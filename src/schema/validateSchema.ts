@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { error, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { NodeSpan } from '../parse/parseYaml';
 import { fromPointer } from '../parse/pointer';
+import { habitatSchema } from './habitatSchema';
 import { didYouMean } from './didYouMean';
 import validateHabitat from './generated/validate.cjs';
 
@@ -28,13 +29,42 @@ const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v)
 const wanted = (t: string | string[]): string =>
   (Array.isArray(t) ? t : [t]).map((x) => ({ object: 'a mapping', array: 'a list', integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', null: 'null' })[x] ?? x).join(' or ');
 
-function toDiagnostic(e: ErrorObject, file: string, spans: Spans): Diagnostic | undefined {
+type SchemaNode = { $ref?: string; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode; anyOf?: SchemaNode[] };
+
+const deref = (n: SchemaNode | undefined): SchemaNode | undefined =>
+  n?.$ref ? (habitatSchema.definitions as unknown as Record<string, SchemaNode>)[n.$ref.replace('#/definitions/', '')] : n;
+
+/**
+ * The object schema that applies at a data path. The generated validator carries
+ * no schema objects (ajv verbose off keeps it small), so "did you mean" walks
+ * the schema along the data instead.
+ */
+function schemaForInstance(ptr: string): SchemaNode | undefined {
+  let cur = deref(habitatSchema as unknown as SchemaNode);
+  for (const seg of fromPointer(ptr)) {
+    if (!cur) return undefined;
+    const next: SchemaNode | boolean | undefined = cur.properties?.[seg] ?? cur.items ?? cur.additionalProperties;
+    cur = typeof next === 'object' ? deref(next) : undefined;
+  }
+  return cur;
+}
+
+function valueAt(root: unknown, ptr: string): unknown {
+  let cur = root;
+  for (const seg of fromPointer(ptr)) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function toDiagnostic(e: ErrorObject, file: string, spans: Spans, root: unknown): Diagnostic | undefined {
   const path = e.instancePath;
   const where = describePath(path);
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      const known = Object.keys(schemaForInstance(path)?.properties ?? {});
       const guess = didYouMean(key, known);
       const p = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       return error(
@@ -49,7 +79,7 @@ function toDiagnostic(e: ErrorObject, file: string, spans: Spans): Diagnostic | 
       return error('schema-missing-key', `${where} is missing the required key "${key}"`, at(file, spans, path, 'key'));
     }
     case 'type':
-      return error('schema-type', `${where} must be ${wanted((e.params as { type: string | string[] }).type)}, not ${typeName(e.data)}`, at(file, spans, path));
+      return error('schema-type', `${where} must be ${wanted((e.params as { type: string | string[] }).type)}, not ${typeName(valueAt(root, path))}`, at(file, spans, path));
     case 'enum':
       return error('schema-enum', `${where} must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`, at(file, spans, path));
     case 'const':
@@ -94,8 +124,8 @@ export function validateSchema(value: unknown, file: string, spans: Spans): Diag
     if (e.keyword !== 'anyOf' && [...anyOfPaths].some((p) => e.instancePath === p || e.instancePath.startsWith(p + '/'))) continue;
     if (e.keyword === 'propertyNames') continue; // reported by the pattern error on the name itself below
     const d = e.keyword === 'pattern' && e.propertyName !== undefined
-      ? toDiagnostic({ ...e, keyword: 'propertyNames', params: { propertyName: e.propertyName } }, file, spans)
-      : toDiagnostic(e, file, spans);
+      ? toDiagnostic({ ...e, keyword: 'propertyNames', params: { propertyName: e.propertyName } }, file, spans, value)
+      : toDiagnostic(e, file, spans, value);
     if (!d) continue;
     const key = `${d.offset}:${d.code}:${d.message}`;
     if (seen.has(key)) continue;
