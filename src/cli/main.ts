@@ -29,6 +29,8 @@ Usage:
 Exit codes: 0 success, 1 input errors, 2 usage errors.
 `;
 
+export { warmUp } from './warmUp';
+
 export function register(name: string, cmd: Command): void {
   COMMANDS[name] = cmd;
 }
