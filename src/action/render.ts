@@ -8,7 +8,7 @@ import { buildModel } from '../model/buildModel';
 import { deepMerge, setOwn } from '../model/deepMerge';
 import type { RawApp } from '../model/raw';
 import type { AppModel } from '../model/types';
-import { DEFAULT_YAML_LIMITS, parseYaml, type NodeSpan } from '../parse/parseYaml';
+import { DEFAULT_YAML_LIMITS, parseYaml, yamlStructureProblem, type NodeSpan } from '../parse/parseYaml';
 import { parseYamlFast } from '../parse/parseYamlFast';
 import { escapeSegment } from '../parse/pointer';
 import { renderApp, type K8sObject } from '../render/renderApp';
@@ -84,6 +84,8 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
   if (dec.diagnostic) return { objects: [], diagnostics: [dec.diagnostic], sources, timings };
   lap('load');
 
+  const tooLarge = yamlStructureProblem(dec.text, file);
+  if (tooLarge) return { objects: [], diagnostics: [tooLarge], sources, timings };
   // Fast path first; only when something is to be reported do we parse again with
   // positions, and run the same pure pipeline to say where.
   const fast = parseYamlFast(dec.text, DEFAULT_YAML_LIMITS.maxDepth);

@@ -3,12 +3,31 @@ import { error, type Diagnostic } from '../diag/diagnostic';
 
 export type TomlTable = { [key: string]: unknown };
 
+/** Same bound as habitat.yaml's nesting: the config is merged and written by recursive code. */
+export const MAX_TOML_DEPTH = 64;
+const tooDeep = (file: string) =>
+  error('toml-too-deep', `invalid TOML: nesting is deeper than ${MAX_TOML_DEPTH} levels`, { file, offset: 0 }, 'flatten the tables and arrays');
+
+function depthExceeds(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (d > max) return true;
+    if (x !== null && typeof x === 'object') for (const c of Object.values(x)) stack.push([c, d + 1]);
+  }
+  return false;
+}
+
 /** Parses a configFile; a syntax error becomes a diagnostic at its offset inside the TOML file. */
 export function parseToml(text: string, file: string): { value?: TomlTable; diagnostics: Diagnostic[] } {
   try {
+    const parsed = TOML.parse(text);
+    if (depthExceeds(parsed, MAX_TOML_DEPTH)) return { diagnostics: [tooDeep(file)] };
     // Copy into plain objects: the parser returns null-prototype objects.
-    return { value: JSON.parse(JSON.stringify(TOML.parse(text), tomlReplacer)) as TomlTable, diagnostics: [] };
+    return { value: JSON.parse(JSON.stringify(parsed, tomlReplacer)) as TomlTable, diagnostics: [] };
   } catch (e) {
+    // The parser recurses per nested array or inline table.
+    if (e instanceof RangeError || /call stack/i.test(String((e as { message?: string }).message))) return { diagnostics: [tooDeep(file)] };
     const err = e as { message?: string; pos?: number; line?: number; col?: number };
     const message = String(err.message ?? 'invalid TOML').replace(/ at row \d+, col \d+, pos \d+:[\s\S]*$/, '');
     return { diagnostics: [error('toml-syntax', `invalid TOML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { file, offset: offsetOf(text, err.line, err.col) ?? err.pos ?? 0 })] };

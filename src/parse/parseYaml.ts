@@ -28,6 +28,26 @@ export interface YamlLimits {
 
 export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxDepth: 64, maxExpandedSize: 8 * 1024 * 1024 };
 
+/**
+ * Upper bound on lines plus flow-collection separators. Both YAML parsers keep
+ * an object (or several) per node: 1 MiB of "[1,1,1,...]" or of one-key lines
+ * exhausts a 256 MB heap in the positions parser. The benchmark's fixture at
+ * 2000 workloads (the schema's maximum) counts about 36,000.
+ */
+export const MAX_YAML_STRUCTURE = 50_000;
+
+/** Counted on the raw text in one pass, before any parser allocates a node. */
+export function yamlStructureProblem(text: string, file: string): Diagnostic | undefined {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // \n , [ {
+    if (c === 10 || c === 44 || c === 91 || c === 123) n++;
+  }
+  if (n <= MAX_YAML_STRUCTURE) return undefined;
+  return error('yaml-too-large', `habitat.yaml has more than ${MAX_YAML_STRUCTURE} lines and flow-collection entries`, { file, offset: 0 }, 'split the app, or move large config into configFile TOML files');
+}
+
 const range = (n: Node | null | undefined, fallback: number): readonly [number, number] =>
   n?.range ? [n.range[0], n.range[1]] : [fallback, fallback];
 
@@ -38,6 +58,8 @@ const range = (n: Node | null | undefined, fallback: number): readonly [number, 
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const spans = new Map<string, NodeSpan>();
+  const tooLarge = yamlStructureProblem(text, file);
+  if (tooLarge) return { value: undefined, spans, diagnostics: [tooLarge] };
   // The yaml composer recurses per nesting level (it turns a stack overflow into
   // an error, but only after seconds of work), so nesting is measured on the
   // flat token tree first; the parser itself keeps an explicit stack.
@@ -59,6 +81,11 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     const code = `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`;
     const known = YAML_MESSAGES[e.code];
     diagnostics.push(error(code, known?.[0] ?? lowerFirst(cleanYamlMessage(e.message)), { file, offset: e.pos[0], end: e.pos[1] }, known?.[1] ?? (/\t/.test(text) && e.code !== 'DUPLICATE_KEY' ? 'YAML indentation must use spaces, not tabs' : undefined)));
+  }
+  // Unknown tags only warn in the yaml library and the value silently becomes a
+  // string; habitat.yaml has no use for tags, so say so.
+  for (const w of doc.warnings) {
+    if (w.code === 'TAG_RESOLVE_FAILED') diagnostics.push(error('yaml-tag-unknown', `${lowerFirst(cleanYamlMessage(w.message))}; habitat.yaml uses no YAML tags`, { file, offset: w.pos[0], end: w.pos[1] }, 'remove the tag (the "!..." before the value)'));
   }
   if (list.length > 1) {
     const second = list[1]!;
