@@ -17,8 +17,12 @@ export function pdbApiVersion(kubeVersion: string | undefined): AppModel['pdbApi
   return maj > 1 || (maj === 1 && min >= 21) ? 'policy/v1' : 'policy/v1beta1';
 }
 
+const hasNull = (v: unknown): boolean =>
+  v === null || (typeof v === 'object' && (Array.isArray(v) ? v.some(hasNull) : Object.values(v as object).some(hasNull)));
+
 /** TOML has no null; say where one is instead of writing a broken user.toml. */
 function findNull(v: unknown, path: (string | number)[]): (string | number)[] | undefined {
+  if (!hasNull(v)) return undefined;
   if (v === null) return path;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
