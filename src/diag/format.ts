@@ -26,6 +26,8 @@ export function lineCol(text: string, offset: number): LineCol {
 }
 
 const MAX_EXCERPT = 160;
+/** Sealed values are at least 2 + 64 + 16 bytes, i.e. 110 base64 characters; sha256 hex digests are 64. */
+const CIPHERTEXT_LIKE = /[A-Za-z0-9+/]{100,}={0,2}/g;
 /**
  * Messages quote user input (keys, names, parameter values) and stderr lands in
  * the Argo CD UI: a hostile repository must not be able to flood it.
@@ -35,8 +37,13 @@ const MAX_HINT = 180;
 /** Beyond this many, only a count is printed; the first problems are the useful ones. */
 export const MAX_SHOWN_DIAGNOSTICS = 9;
 
+/** Long base64 runs with mixed character classes; the digit/case test spares names like "aaaa…". */
+const redactCiphertext = (s: string): string =>
+  s.replace(CIPHERTEXT_LIKE, (m) => (/[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) ? '<sealed>' : m));
+
 const clip = (s: string, n: number): string => {
-  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  // Messages quote keys and parameter values; ciphertext pasted there is still ciphertext.
+  const flat = redactCiphertext(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return flat.length > n ? flat.slice(0, n - 1) + '…' : flat;
 };
 
@@ -48,8 +55,15 @@ function excerpt(src: SourceText, offset: number, end: number | undefined): stri
   if (stop < 0) stop = text.length;
   const chars = [...text.slice(realStart, stop).replace(/\r$/, '')];
   let redactedEnd: number | undefined;
+  const ranges: (readonly [number, number])[] = [...(src.redact ?? [])];
+  // When the file did not parse there are no spans to redact by, and the broken
+  // line may well hold a sealed value: hide anything that looks like ciphertext.
+  for (const m of text.slice(realStart, stop).matchAll(CIPHERTEXT_LIKE)) {
+    const a = realStart + m.index, b = a + m[0].length;
+    if (/[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /[0-9]/.test(m[0]) && !ranges.some(([x, y]) => x < b && a < y)) ranges.push([a, b]);
+  }
   // Right to left, so earlier offsets stay valid.
-  for (const [a, b] of [...(src.redact ?? [])].sort((x, y) => y[0] - x[0])) {
+  for (const [a, b] of ranges.sort((x, y) => y[0] - x[0])) {
     if (b <= realStart || a >= stop) continue;
     const from = Math.max(a, realStart) - realStart;
     const to = Math.min(b, stop) - realStart;
