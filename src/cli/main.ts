@@ -78,9 +78,14 @@ if (typeof require !== 'undefined' && require.main === module) {
     cwd: process.cwd(),
     env: process.env,
   }).then((code) => {
-    const text = out.join('');
-    const finish = () => process.exit(code);
-    if (text) process.stdout.write(text, finish);
-    else finish();
+    // Everything was computed before the first byte goes out; written in ~64 KiB
+    // batches rather than joined, so a large app is never held twice in memory.
+    const flush = (i: number): void => {
+      if (i >= out.length) return void process.exit(code);
+      let batch = '';
+      while (i < out.length && batch.length < 1 << 16) batch += out[i++];
+      process.stdout.write(batch, () => flush(i));
+    };
+    flush(0);
   });
 }

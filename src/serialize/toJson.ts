@@ -14,4 +14,5 @@ export function toJson(v: unknown, indent = '', step = '  '): string {
 }
 
 /** A stream of JSON objects, one after another (what Argo CD's YAML-or-JSON decoder reads). */
-export const toJsonStream = (objs: readonly unknown[]): string => objs.map((o) => toJson(o) + '\n').join('');
+export const toJsonDocuments = (objs: readonly unknown[]): string[] => objs.map((o) => toJson(o) + '\n');
+export const toJsonStream = (objs: readonly unknown[]): string => toJsonDocuments(objs).join('');

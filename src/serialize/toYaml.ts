@@ -121,13 +121,18 @@ export function toYaml(v: unknown): string {
 }
 
 /** Every document starts with `---`; the stream ends with exactly one newline. */
-export function toYamlStream(docs: readonly unknown[]): string {
-  // One buffer of pieces for the whole stream: joining per document would copy everything twice.
+/** One string per document, each starting with `---`; the CLI writes them without joining (memory). */
+export function toYamlDocuments(docs: readonly unknown[]): string[] {
   const out: string[] = [];
+  const pieces: string[] = [];
   for (const d of docs) {
-    out.push('---\n');
-    if (isMap(d) || Array.isArray(d)) emit(d, '', out);
-    else out.push(scalar(d) + '\n');
+    pieces.length = 0;
+    pieces.push('---\n');
+    if (isMap(d) || Array.isArray(d)) emit(d, '', pieces);
+    else pieces.push(scalar(d) + '\n');
+    out.push(pieces.join(''));
   }
-  return out.join('');
+  return out;
 }
+
+export const toYamlStream = (docs: readonly unknown[]): string => toYamlDocuments(docs).join('');

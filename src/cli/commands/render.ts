@@ -2,8 +2,8 @@ import { renderAction, type RenderResult } from '../../action/render';
 import { error, hasErrors, type Diagnostic } from '../../diag/diagnostic';
 import type { Inputs } from '../../load/inputs';
 import { nodeFs } from '../../load/nodeFs';
-import { toJsonStream } from '../../serialize/toJson';
-import { toYamlStream } from '../../serialize/toYaml';
+import { toJsonDocuments } from '../../serialize/toJson';
+import { toYamlDocuments } from '../../serialize/toYaml';
 import { parseArgs, UsageError } from '../args';
 import { EXIT_INPUT, EXIT_OK, type CommandIO } from '../io';
 import { report } from '../report';
@@ -44,7 +44,7 @@ export function renderAndPrint(dir: string, inputs: Inputs, output: 'yaml' | 'js
     return EXIT_INPUT;
   }
   const t1 = now();
-  if (printObjects) io.stdout(output === 'json' ? toJsonStream(result.objects) : toYamlStream(result.objects));
+  if (printObjects) for (const doc of output === 'json' ? toJsonDocuments(result.objects) : toYamlDocuments(result.objects)) io.stdout(doc);
   if (timing) {
     for (const [stage, ms] of result.timings) io.stderr(`timing ${stage} ${ms.toFixed(2)}\n`);
     io.stderr(`timing serialize ${(now() - t1).toFixed(2)}\n`);
