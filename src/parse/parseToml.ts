@@ -21,7 +21,9 @@ function depthExceeds(v: unknown, max: number): boolean {
 /** Parses a configFile; a syntax error becomes a diagnostic at its offset inside the TOML file. */
 export function parseToml(text: string, file: string): { value?: TomlTable; diagnostics: Diagnostic[] } {
   try {
-    const parsed = TOML.parse(text);
+    // TOML allows CRLF line ends, but @iarna/toml rejects the CR after a comment;
+    // the spec lets parsers normalise newlines. Line/col of errors are unaffected.
+    const parsed = TOML.parse(text.replace(/\r\n/g, '\n'));
     if (depthExceeds(parsed, MAX_TOML_DEPTH)) return { diagnostics: [tooDeep(file)] };
     // Copy into plain objects: the parser returns null-prototype objects.
     return { value: JSON.parse(JSON.stringify(parsed, tomlReplacer)) as TomlTable, diagnostics: [] };
