@@ -70,6 +70,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 
 /** Entry point of the bundle: buffer nothing but stdout, and exit with the command's code. */
 if (typeof require !== 'undefined' && require.main === module) {
+  // Libraries report oddities through process warnings, which Node prints to
+  // stderr verbatim, quoting the input (possibly ciphertext) and bypassing our
+  // formatting. Everything worth saying is a diagnostic.
+  process.emitWarning = () => undefined;
   const out: string[] = [];
   main(process.argv.slice(2), {
     stdin: process.stdin,

@@ -95,11 +95,13 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   if (diagnostics.length) return { value: undefined, spans, diagnostics };
 
   const dupes: number[] = [];
-  const tooDeep = walk(doc.contents as Node | null, '', undefined, 0, spans, limits.maxDepth, dupes);
+  const complex: number[] = [];
+  const tooDeep = walk(doc.contents as Node | null, '', undefined, 0, spans, limits.maxDepth, dupes, complex);
   if (tooDeep !== undefined) {
     diagnostics.push(error('yaml-too-deep', `nesting is deeper than ${limits.maxDepth} levels`, { file, offset: tooDeep }, 'flatten the structure'));
     return { value: undefined, spans, diagnostics };
   }
+  for (const at of complex) diagnostics.push(error('yaml-complex-key', 'a mapping key must be a plain value, not a list or mapping', { file, offset: at }, 'use a string key'));
   for (const at of dupes) diagnostics.push(error('yaml-duplicate-key', YAML_MESSAGES.DUPLICATE_KEY![0], { file, offset: at }, YAML_MESSAGES.DUPLICATE_KEY![1]));
   if (diagnostics.length) return { value: undefined, spans, diagnostics };
   let value: unknown;
@@ -181,7 +183,7 @@ function cleanYamlMessage(m: string): string {
   return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\s+$/, '');
 }
 
-function walk(node: Node | null, ptr: string, key: readonly [number, number] | undefined, depth: number, spans: Map<string, NodeSpan>, maxDepth: number, dupes: number[]): number | undefined {
+function walk(node: Node | null, ptr: string, key: readonly [number, number] | undefined, depth: number, spans: Map<string, NodeSpan>, maxDepth: number, dupes: number[], complex: number[]): number | undefined {
   if (depth > maxDepth) return node?.range?.[0] ?? 0;
   spans.set(ptr, key ? { key, value: range(node, key[1]) } : { value: range(node, 0) });
   if (!node || isScalar(node) || isAlias(node)) return undefined;
@@ -190,18 +192,23 @@ function walk(node: Node | null, ptr: string, key: readonly [number, number] | u
     const seen = new Set<string>();
     for (const pair of node.items) {
       const k = pair.key as Node | null;
-      const name = isScalar(k) ? String(k.value) : k === null ? '' : String(k);
+      if (k !== null && !isScalar(k)) {
+        // yaml would stringify a list or mapping key into a YAML text; never what was meant.
+        complex.push(range(k, node.range?.[0] ?? 0)[0]);
+        continue;
+      }
+      const name = isScalar(k) ? String(k.value) : '';
       if (seen.has(name)) {
         dupes.push(range(k, node.range?.[0] ?? 0)[0]);
         continue;
       }
       seen.add(name);
-      const bad = walk(pair.value as Node | null, `${ptr}/${escapeSegment(name)}`, range(k, 0), depth + 1, spans, maxDepth, dupes);
+      const bad = walk(pair.value as Node | null, `${ptr}/${escapeSegment(name)}`, range(k, 0), depth + 1, spans, maxDepth, dupes, complex);
       if (bad !== undefined) return bad;
     }
   } else if (isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
-      const bad = walk(node.items[i] as Node | null, `${ptr}/${i}`, undefined, depth + 1, spans, maxDepth, dupes);
+      const bad = walk(node.items[i] as Node | null, `${ptr}/${i}`, undefined, depth + 1, spans, maxDepth, dupes, complex);
       if (bad !== undefined) return bad;
     }
   }
