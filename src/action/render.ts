@@ -19,6 +19,7 @@ import { checkCollisions } from '../validate/checkCollisions';
 import { checkMetadata } from '../validate/checkMetadata';
 import { checkSealedValues } from '../validate/checkSealedValues';
 import { checkSealing } from '../validate/checkSealing';
+import { checkSecretSizes } from '../validate/checkSecretSizes';
 import { checkWorkloads } from '../validate/checkWorkloads';
 import { Locator } from '../validate/locator';
 
@@ -164,7 +165,11 @@ function runPipeline(
   if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
 
   const objects = sortObjects(renderApp(built.model));
-  diagnostics.push(...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc));
+  diagnostics.push(...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc), ...checkSecretSizes(objects, (w) => {
+    const s = w === undefined ? undefined : merged.services[w];
+    if (!s) return loc.at(['ring', 'sealedKey']);
+    return loc.at(['services', w!, ...(s.config ? ['config'] : s.configFile !== undefined ? ['configFile'] : [])], s.config || s.configFile !== undefined ? 'value' : 'key');
+  }));
   lap('render');
   if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
   return { objects, model: built.model, ...withRaw, diagnostics, sources, timings };

@@ -18,8 +18,28 @@ function depthExceeds(v: unknown, max: number): boolean {
   return false;
 }
 
+/**
+ * @iarna/toml silently drops a `[table]` whose name is an Object.prototype
+ * property (`[toString]`, `[a.constructor]`); refuse those instead of losing config.
+ */
+const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+function protoTableHeader(text: string): { offset: number; name: string } | undefined {
+  const re = /^[ \t]*\[\[?([^\]\n]*)\]/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    for (const seg of m[1]!.split('.')) {
+      const name = seg.trim().replace(/^(["'])(.*)\1$/, '$2');
+      if (PROTO_NAMES.has(name)) return { offset: m.index + m[0].indexOf(seg), name };
+    }
+  }
+  return undefined;
+}
+
 /** Parses a configFile; a syntax error becomes a diagnostic at its offset inside the TOML file. */
 export function parseToml(text: string, file: string): { value?: TomlTable; diagnostics: Diagnostic[] } {
+  const proto = protoTableHeader(text);
+  if (proto) {
+    return { diagnostics: [error('toml-reserved-table', `table name "${proto.name}" is not supported in configFile`, { file, offset: proto.offset }, 'rename the table, or set it under `config` in habitat.yaml instead')] };
+  }
   try {
     // TOML allows CRLF line ends, but @iarna/toml rejects the CR after a comment;
     // the spec lets parsers normalise newlines. Line/col of errors are unaffected.

@@ -19,6 +19,8 @@ export function sealedValueProblem(value: string): string | undefined {
   if (bytes.length < 2 + 1 + GCM_TAG_BYTES) return `is too short to be a sealed value (${bytes.length} bytes)`;
   const rsaLen = bytes.readUInt16BE(0);
   if (rsaLen === 0) return 'is not a sealed value (its RSA block length is zero)';
+  // RSA ciphertext is as long as the modulus: 512 to 16384-bit keys give 64 to 2048 bytes.
+  if (rsaLen < 64 || rsaLen > 2048) return `is not a sealed value (it announces a ${rsaLen}-byte RSA block; RSA keys give 64 to 2048)`;
   if (2 + rsaLen + GCM_TAG_BYTES > bytes.length) {
     return `is truncated or not a sealed value: it announces a ${rsaLen}-byte RSA block but holds only ${bytes.length} bytes`;
   }
