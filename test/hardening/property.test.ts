@@ -18,7 +18,10 @@ import { validateK8s } from '../helpers/k8sSchema';
  * runs this file with HABITAT_FUZZ_RUNS (and HABITAT_FUZZ_SEED to replay).
  */
 const RUNS = Number(process.env.HABITAT_FUZZ_RUNS ?? 150);
-const SEED = process.env.HABITAT_FUZZ_SEED !== undefined ? Number(process.env.HABITAT_FUZZ_SEED) : undefined;
+// npm test uses a fixed seed so CI is repeatable; `npm run fuzz` explores new seeds
+// (HABITAT_FUZZ_SEED=random) and prints the seed of any failure to replay it.
+const SEED_ENV = process.env.HABITAT_FUZZ_SEED ?? (process.env.HABITAT_FUZZ_RUNS === undefined ? '20261123' : 'random');
+const SEED = SEED_ENV === 'random' ? undefined : Number(SEED_ENV);
 const params = (scale = 1): fc.Parameters<unknown> => ({ numRuns: Math.max(1, Math.round(RUNS * scale)), ...(SEED !== undefined ? { seed: SEED } : {}) });
 
 const s = suite('hardening: properties');
