@@ -2,14 +2,16 @@ import { UsageError } from './args';
 import { run as generate } from './commands/generate';
 import { run as parameters } from './commands/parameters';
 import { run as render } from './commands/render';
-import { run as ringKey } from './commands/ringKey';
 import { run as schema } from './commands/schema';
-import { run as seal } from './commands/seal';
 import { run as validate } from './commands/validate';
 import { EXIT_INPUT, EXIT_USAGE, type Command, type CommandIO } from './io';
 
 declare const HABITAT_CMP_VERSION: string;
 const VERSION = typeof HABITAT_CMP_VERSION === 'string' ? HABITAT_CMP_VERSION : 'dev';
+
+// Sealing pulls in node:crypto and the YAML editor; loaded only when asked for.
+const seal: Command = async (argv, io) => (await import('./commands/seal')).run(argv, io);
+const ringKey: Command = async (argv, io) => (await import('./commands/ringKey')).run(argv, io);
 
 const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey };
 

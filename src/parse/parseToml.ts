@@ -1,4 +1,4 @@
-import TOML from '@iarna/toml';
+import parseTomlString from '@iarna/toml/parse-string.js';
 import { error, type Diagnostic } from '../diag/diagnostic';
 
 export type TomlTable = { [key: string]: unknown };
@@ -43,7 +43,7 @@ export function parseToml(text: string, file: string): { value?: TomlTable; diag
   try {
     // TOML allows CRLF line ends, but @iarna/toml rejects the CR after a comment;
     // the spec lets parsers normalise newlines. Line/col of errors are unaffected.
-    const parsed = TOML.parse(text.replace(/\r\n/g, '\n'));
+    const parsed = parseTomlString(text.replace(/\r\n/g, '\n'));
     if (depthExceeds(parsed, MAX_TOML_DEPTH)) return { diagnostics: [tooDeep(file)] };
     // Copy into plain objects: the parser returns null-prototype objects.
     return { value: JSON.parse(JSON.stringify(parsed, tomlReplacer)) as TomlTable, diagnostics: [] };
