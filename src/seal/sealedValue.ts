@@ -11,6 +11,9 @@ const STD_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export function sealedValueProblem(value: string): string | undefined {
   if (value.length === 0) return 'is empty; seal a value with "habitat-cmp seal"';
+  // The smallest possible sealed value (a 64-byte RSA block, empty plaintext) is 112
+  // base64 characters; anything shorter is almost certainly a plaintext pasted in.
+  if (value.length < 112 && !/\s/.test(value)) return 'is too short to be a sealed value; it looks like a plain value: seal it with "habitat-cmp seal"';
   if (/\s/.test(value)) return 'contains whitespace or line breaks; sealed values are one unbroken base64 string';
   if (/[-_]/.test(value) && /^[A-Za-z0-9_-]*={0,2}$/.test(value)) return 'uses URL-safe base64; the controller decodes standard base64 only';
   if (!STD_BASE64.test(value)) return 'is not base64; it looks like a plain value, seal it with "habitat-cmp seal"';

@@ -33,7 +33,8 @@ test('rejects plaintext, URL-safe, unpadded, wrapped, truncated and too-short va
   const cases: [string, RegExp][] = [
     ['', /empty/],
     ['hunter2 is my password', /whitespace/],
-    ['p@ssw0rd!', /not base64/],
+    ['p@ssw0rd!', /plain value/],
+    ['p@ssw0rd!'.repeat(20), /not base64/],
     [good.replace(/\+/g, '-').replace(/\//g, '_'), /URL-safe/],
     [good.replace(/=+$/, '') + (good.endsWith('=') ? '' : 'A'), /padded|not a multiple/],
     [good.slice(0, 64) + '\n' + good.slice(64), /line breaks/],
