@@ -41,7 +41,7 @@ test('rejects plaintext, URL-safe, unpadded, wrapped, truncated and too-short va
     [good.slice(0, 400), /truncated/],
     [layout(512, 10, 512), /truncated/],
     [Buffer.from('short').toString('base64'), /too short/],
-    [layout(0, 40, 0), /length is zero/],
+    [layout(0, 120, 0), /length is zero/],
   ];
   for (const [value, pattern] of cases) {
     const why = sealedValueProblem(value);
