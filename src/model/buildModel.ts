@@ -2,6 +2,7 @@ import { error, type Diagnostic } from '../diag/diagnostic';
 import type { Inputs } from '../load/inputs';
 import type { TomlTable } from '../parse/parseToml';
 import type { Locator } from '../validate/locator';
+import { configCollision } from './configCollision';
 import { isPlainObject, mergeConfig } from './deepMerge';
 import type { RawApp } from './raw';
 import type { AppModel, Bind, Port, Workload } from './types';
@@ -38,17 +39,6 @@ function findNull(v: unknown, path: (string | number)[]): (string | number)[] | 
   return undefined;
 }
 
-/** A sealed value at `path` must not replace or sit inside a plain config value. */
-function collision(config: TomlTable, path: string[]): string | undefined {
-  let cur: unknown = config;
-  for (let i = 0; i < path.length; i++) {
-    if (!isPlainObject(cur)) return path.slice(0, i).join('.');
-    if (!(path[i]! in cur)) return undefined;
-    cur = cur[path[i]!];
-  }
-  return path.join('.');
-}
-
 export function buildModel(
   app: RawApp,
   ident: { name: string; namespace?: string },
@@ -65,7 +55,7 @@ export function buildModel(
     const config = mergeConfig(configFiles.get(name) ?? {}, (s.config ?? {}) as TomlTable);
     const secrets = Object.entries(s.secrets ?? {}).sort(byName);
     for (const [path] of secrets) {
-      const hit = collision(config, path.split('.'));
+      const hit = configCollision(config, path.split('.'));
       if (hit !== undefined) {
         diagnostics.push(error('secret-config-collision', `sealed value "${path}" collides with the plain config value "${hit}" of services.${name}`, loc.at([...base, 'secrets', path], 'key'), 'remove the plain value from config/configFile, or seal it under another path'));
       }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Document } from 'yaml';
 import { resolve } from 'node:path';
 import { error, warning, type Diagnostic } from '../../diag/diagnostic';
+import { configCollision } from '../../model/configCollision';
 import { setYamlString } from '../../seal/editHabitatYaml';
 import { sealValue } from '../../seal/hybridEncrypt';
 import { isSealingScope, scopeLabel, SEALING_SCOPES } from '../../seal/scopeLabel';
@@ -37,17 +38,6 @@ export const SECRET_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const MAX_VALUE_BYTES = 1024 * 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Does `config` already hold something at `path`, at a prefix of it, or below it? Then user.toml would collide. */
-function configCollision(config: unknown, path: string[]): string | undefined {
-  let at: unknown = config;
-  for (let i = 0; i < path.length; i++) {
-    if (!isObject(at)) return i === 0 ? undefined : path.slice(0, i).join('.');
-    if (!(path[i]! in at)) return undefined;
-    at = at[path[i]!];
-  }
-  return path.join('.');
-}
 
 export async function run(argv: string[], io: SealIO): Promise<number> {
   let flags: Record<string, string | boolean>;

@@ -9,6 +9,7 @@ import { isMap, isPair, isScalar, parseDocument, type Document, type Node } from
 import { error, type Diagnostic } from '../../diag/diagnostic';
 import { formatDiagnostics, type SourceText } from '../../diag/format';
 import { confinePath, type ReadResult } from '../../load/repoFs';
+import { MAX_FILE_BYTES } from '../../load/decodeText';
 import { nodeFs } from '../../load/nodeFs';
 import { parseSealingCertificate } from '../../seal/certificate';
 import { resolveSealingTarget, type SealingFlags, type SealingTarget, type SealProblem } from '../../seal/sealingTarget';
@@ -26,7 +27,6 @@ export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
 
 const HABITAT_YAML = 'habitat.yaml';
-const MAX_YAML_BYTES = 4 * 1024 * 1024;
 const MAX_CERT_BYTES = 1024 * 1024;
 
 export function usage(io: SealIO, command: string, message: string, synopsis: string): number {
@@ -100,7 +100,7 @@ export function problemToDiagnostic(p: SealProblem, app: LoadedApp): Diagnostic 
 export function loadApp(io: SealIO, dirArg: string, reporter: Reporter): LoadedApp | Diagnostic[] {
   const dir = resolve(io.cwd, dirArg);
   const file = display(dirArg, HABITAT_YAML);
-  const r = nodeFs(dir).read(HABITAT_YAML, MAX_YAML_BYTES);
+  const r = nodeFs(dir).read(HABITAT_YAML, MAX_FILE_BYTES);
   if (r.kind !== 'file') return [error('habitat-yaml-unreadable', readProblem(r, file), undefined, r.kind === 'missing' ? 'run it in the app directory, or pass the directory as the first argument' : undefined)];
   const text = Buffer.from(r.data).toString('utf8');
   reporter.addSource(file, text);
