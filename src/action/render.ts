@@ -2,7 +2,7 @@ import { error, hasErrors, type Diagnostic } from '../diag/diagnostic';
 import { decodeText, MAX_FILE_BYTES, type Source } from '../load/decodeText';
 import type { Inputs } from '../load/inputs';
 import { loadConfigFiles } from '../load/loadConfigFiles';
-import { displayPath, type RepoFs } from '../load/repoFs';
+import { displayPath, readProblem, type RepoFs } from '../load/repoFs';
 import { resolveEscapedKeys } from '../load/argoEnv';
 import { buildModel } from '../model/buildModel';
 import { deepMerge, setOwn } from '../model/deepMerge';
@@ -69,12 +69,7 @@ export function renderAction(fs: RepoFs, inputs: Inputs, clock: Clock = () => 0)
 
   const r = fs.read(HABITAT_FILE, MAX_FILE_BYTES);
   if (r.kind !== 'file') {
-    const msg =
-      r.kind === 'missing' ? `no ${HABITAT_FILE} in ${fs.display || 'the current directory'}`
-      : r.kind === 'directory' ? `${HABITAT_FILE} is a directory`
-      : r.kind === 'outside' ? `${HABITAT_FILE} is a symlink that leaves the app directory`
-      : r.kind === 'too-large' ? `${HABITAT_FILE} is ${r.size} bytes; the limit is ${MAX_FILE_BYTES}`
-      : `${HABITAT_FILE} cannot be read (${r.reason})`;
+    const msg = r.kind === 'missing' ? `no ${HABITAT_FILE} in ${fs.display || 'the current directory'}` : readProblem(r, HABITAT_FILE, MAX_FILE_BYTES);
     const code = r.kind === 'missing' ? 'app-file-missing' : 'app-file-unreadable';
     const hint = r.kind === 'missing' ? 'run habitat-cmp in (or point it at) the directory that holds habitat.yaml' : undefined;
     return { objects: [], diagnostics: [error(code, msg, { file, offset: 0 }, hint)], sources, timings };

@@ -3,7 +3,7 @@ import type { RawApp } from '../model/raw';
 import { parseToml, type TomlTable } from '../parse/parseToml';
 import type { Locator } from '../validate/locator';
 import { decodeText, MAX_FILE_BYTES, type Source } from './decodeText';
-import { confinePath, displayPath, type RepoFs } from './repoFs';
+import { confinePath, displayPath, readProblem, type RepoFs } from './repoFs';
 
 const PROBLEM: Record<string, string> = {
   empty: 'is empty',
@@ -36,12 +36,10 @@ export function loadConfigFiles(fs: RepoFs, app: RawApp, loc: Locator): { config
     const r = fs.read(rel, MAX_FILE_BYTES);
     const shown = displayPath(fs, rel);
     let value: TomlTable | undefined;
-    if (r.kind === 'missing') diagnostics.push(error('config-file-missing', `configFile "${rel}" does not exist`, where));
-    else if (r.kind === 'directory') diagnostics.push(error('config-file-directory', `configFile "${rel}" is a directory`, where, 'name a TOML file'));
-    else if (r.kind === 'outside') diagnostics.push(error('config-file-outside', `configFile "${rel}" resolves (through a symlink) outside the app directory`, where, 'copy the file into the app directory instead of linking to it'));
-    else if (r.kind === 'too-large') diagnostics.push(error('config-file-too-large', `configFile "${rel}" is ${r.size} bytes; the limit is ${MAX_FILE_BYTES}`, where));
-    else if (r.kind === 'unreadable') diagnostics.push(error('config-file-unreadable', `configFile "${rel}" cannot be read (${r.reason})`, where));
-    else {
+    if (r.kind !== 'file') {
+      const hint = r.kind === 'directory' ? 'name a TOML file' : r.kind === 'outside' ? 'copy the file into the app directory instead of linking to it' : undefined;
+      diagnostics.push(error(`config-file-${r.kind}`, readProblem(r, `configFile "${rel}"`, MAX_FILE_BYTES), where, hint));
+    } else {
       const dec = decodeText(r.data, shown);
       sources.push({ file: shown, text: dec.text });
       if (dec.diagnostic) diagnostics.push(dec.diagnostic);

@@ -20,6 +20,22 @@ export interface RepoFs {
   read(relPath: string, maxBytes: number): ReadResult;
 }
 
+/** Why a read failed, in one wording for every file habitat-cmp reads. */
+export function readProblem(r: Exclude<ReadResult, { kind: 'file' }>, what: string, limit: number): string {
+  switch (r.kind) {
+    case 'missing':
+      return `${what} does not exist`;
+    case 'directory':
+      return `${what} is a directory`;
+    case 'outside':
+      return `${what} resolves (through a symlink) outside the app directory`;
+    case 'too-large':
+      return `${what} is ${r.size} bytes; the limit is ${limit}`;
+    case 'unreadable':
+      return `${what} cannot be read (${r.reason})`;
+  }
+}
+
 export type PathProblem = 'empty' | 'absolute' | 'parent' | 'backslash' | 'nul';
 
 /** Syntax check: relative, no `..` segment at all, no NUL, POSIX separators. */

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { error, type Diagnostic } from '../../diag/diagnostic';
 import { formatDiagnostics, type SourceText } from '../../diag/format';
-import { confinePath, type ReadResult } from '../../load/repoFs';
+import { confinePath, readProblem } from '../../load/repoFs';
 import { MAX_FILE_BYTES } from '../../load/decodeText';
 import { nodeFs } from '../../load/nodeFs';
 import { parseSealingCertificate } from '../../seal/certificate';
@@ -64,21 +64,6 @@ export interface LoadedApp {
 
 const display = (dirArg: string, rel: string) => (dirArg === '.' || dirArg === './' ? rel : `${dirArg.replace(/\/+$/, '')}/${rel}`);
 
-function readProblem(r: Exclude<ReadResult, { kind: 'file' }>, what: string): string {
-  switch (r.kind) {
-    case 'missing':
-      return `${what} does not exist`;
-    case 'directory':
-      return `${what} is a directory`;
-    case 'outside':
-      return `${what} resolves (through a symbolic link) to a file outside the app directory`;
-    case 'too-large':
-      return `${what} is too large (${r.size} bytes)`;
-    case 'unreadable':
-      return `${what} cannot be read (${r.reason})`;
-  }
-}
-
 /** Offset of the deepest existing node on `path` (its key when it has one), for pointing at it. */
 export function offsetOf(doc: Document, path: readonly (string | number)[]): number {
   let node = doc.contents as Node | null;
@@ -101,7 +86,7 @@ export function loadApp(io: SealIO, dirArg: string, reporter: Reporter): LoadedA
   const dir = resolve(io.cwd, dirArg);
   const file = display(dirArg, HABITAT_YAML);
   const r = nodeFs(dir).read(HABITAT_YAML, MAX_FILE_BYTES);
-  if (r.kind !== 'file') return [error('habitat-yaml-unreadable', readProblem(r, file), undefined, r.kind === 'missing' ? 'run it in the app directory, or pass the directory as the first argument' : undefined)];
+  if (r.kind !== 'file') return [error('habitat-yaml-unreadable', readProblem(r, file, MAX_FILE_BYTES), undefined, r.kind === 'missing' ? 'run it in the app directory, or pass the directory as the first argument' : undefined)];
   const text = Buffer.from(r.data).toString('utf8');
   reporter.addSource(file, text);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, version: '1.2' });
@@ -146,7 +131,7 @@ export function loadCertificate(loaded: LoadedApp, target: SealingTarget, certFl
     if (bad) return [error('certificate-path', `sealing.certificate must be a relative path inside the app directory (${bad === 'parent' ? 'no ".." segments' : bad === 'absolute' ? 'not absolute' : bad})`, at)];
     shown = `sealing.certificate ${rel}`;
     const r = nodeFs(loaded.dir).read(rel, MAX_CERT_BYTES);
-    if (r.kind !== 'file') return [error('certificate-unreadable', readProblem(r, `sealing.certificate ${rel}`), at, r.kind === 'missing' ? 'fetch it with "kubeseal --fetch-cert > ' + rel + '"' : undefined)];
+    if (r.kind !== 'file') return [error('certificate-unreadable', readProblem(r, `sealing.certificate ${rel}`, MAX_CERT_BYTES), at, r.kind === 'missing' ? 'fetch it with "kubeseal --fetch-cert > ' + rel + '"' : undefined)];
     data = r.data;
   } else {
     return [error('certificate-missing', 'no certificate to seal with', { file: loaded.file, offset: 0 }, 'set sealing.certificate in habitat.yaml (e.g. "kubeseal --fetch-cert > .sealed-secrets.pem") or pass --cert FILE')];
