@@ -48,9 +48,12 @@ export function confinePath(p: string): PathProblem | undefined {
   return undefined;
 }
 
-export function displayPath(fs: RepoFs, rel: string): string {
-  return fs.display === '' || fs.display === '.' ? rel : `${fs.display.replace(/\/+$/, '')}/${rel}`;
+/** `rel` as the user should see it: under the directory they typed, or bare for ".". */
+export function displayUnder(dir: string, rel: string): string {
+  return dir === '' || dir === '.' || dir === './' ? rel : `${dir.replace(/\/+$/, '')}/${rel}`;
 }
+
+export const displayPath = (fs: RepoFs, rel: string): string => displayUnder(fs.display, rel);
 
 /** In-memory RepoFs for tests: string/bytes are files, {symlink} are links (resolved inside the map). */
 export type MemEntry = string | Uint8Array | { symlink: string } | { dir: true };

@@ -9,6 +9,9 @@
 const scalarMap = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } } as const;
 const quantity = { type: ['string', 'number'], pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$' } as const;
 
+/** A dotted TOML path of bare keys; also a valid Secret data key. */
+export const SECRET_PATH_PATTERN = '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$';
+
 export const IMAGE_PATTERN =
   '^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$';
 
@@ -25,7 +28,7 @@ const serviceProperties = {
   secrets: {
     type: 'object',
     description: 'Sealed values (from `habitat-cmp seal`) placed in user.toml at dotted TOML paths.',
-    propertyNames: { pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$', maxLength: 253 },
+    propertyNames: { pattern: SECRET_PATH_PATTERN, maxLength: 253 },
     additionalProperties: { type: 'string', minLength: 1 },
   },
   binds: {

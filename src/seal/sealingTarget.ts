@@ -1,3 +1,4 @@
+import { isPlainObject } from '../model/deepMerge';
 import { isSealingScope, SEALING_SCOPES, type SealingScope } from './scopeLabel';
 
 /** A problem with habitat.yaml or the flags; `path` points into habitat.yaml when the file is to blame. */
@@ -24,8 +25,6 @@ export interface SealingTarget {
   certificate?: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Works out for whom a value is sealed, the same way render names and scopes
  * the SealedSecret, so that what `seal` writes is what the controller can
@@ -35,8 +34,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function resolveSealingTarget(app: Record<string, unknown>, flags: SealingFlags, dirName: string): { target?: SealingTarget; problems: SealProblem[] } {
   const problems: SealProblem[] = [];
-  const metadata = isObject(app.metadata) ? app.metadata : {};
-  const sealing = isObject(app.sealing) ? app.sealing : {};
+  const metadata = isPlainObject(app.metadata) ? app.metadata : {};
+  const sealing = isPlainObject(app.sealing) ? app.sealing : {};
 
   const appName = typeof metadata.name === 'string' ? metadata.name : flags.name ?? dirName;
 

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { error } from '../../diag/diagnostic';
+import { isPlainObject } from '../../model/deepMerge';
 import { setYamlString } from '../../seal/editHabitatYaml';
 import { sealValue } from '../../seal/hybridEncrypt';
 import { newRingKey, RING_NAME } from '../../seal/ringKey';
@@ -10,8 +11,6 @@ import { EXIT_OK, isDiagnostics, loadApp, loadCertificate, Reporter, resolveTarg
 
 const SYNOPSIS = 'habitat-cmp ring-key [DIR] [--name RING] [--cert FILE] [--scope S] [--namespace NS]';
 const FLAGS = { name: 'string', cert: 'string', scope: 'string', namespace: 'string' } as const;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * `--name` names the ring; like render's `--name` it is also the app name
@@ -57,7 +56,7 @@ export async function run(argv: string[], io: SealIO): Promise<number> {
   const key = newRingKey(ring, now);
   const secretName = `${target.appName}-ring-key`;
   const sealed = sealValue(publicKey, Buffer.from(key.content, 'utf8'), scopeLabel(target.scope, { ...target, name: secretName }));
-  const replacing = isObject(loaded.app.ring) && loaded.app.ring.sealedKey !== undefined;
+  const replacing = isPlainObject(loaded.app.ring) && loaded.app.ring.sealedKey !== undefined;
   // The documented order of habitat.yaml: metadata, ring, sealing, services, environments.
   const edit = setYamlString(loaded.text, ['ring', 'sealedKey'], sealed, { before: ['sealing', 'services', 'environments'] });
   if (!edit.ok) return reporter.fail([error('ring-key-edit-failed', edit.message, { file: loaded.file, offset: edit.offset }, 'set ring.sealedKey by hand')]);

@@ -3,6 +3,8 @@ import type { Document } from 'yaml';
 import { resolve } from 'node:path';
 import { error, warning, type Diagnostic } from '../../diag/diagnostic';
 import { configCollision } from '../../model/configCollision';
+import { isPlainObject } from '../../model/deepMerge';
+import { SECRET_PATH_PATTERN } from '../../schema/habitatSchema';
 import { setYamlString } from '../../seal/editHabitatYaml';
 import { sealValue } from '../../seal/hybridEncrypt';
 import { isSealingScope, scopeLabel, SEALING_SCOPES } from '../../seal/scopeLabel';
@@ -33,11 +35,9 @@ const FLAGS = {
   namespace: 'string',
 } as const;
 
-/** A dotted TOML path; each segment is a bare TOML key, and the whole is a valid Secret data key. */
-export const SECRET_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const SECRET_KEY = new RegExp(SECRET_PATH_PATTERN);
 const MAX_VALUE_BYTES = 1024 * 1024;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export async function run(argv: string[], io: SealIO): Promise<number> {
   let flags: Record<string, string | boolean>;
@@ -70,9 +70,9 @@ export async function run(argv: string[], io: SealIO): Promise<number> {
   });
   if (isDiagnostics(target)) return reporter.fail(target);
 
-  const services = isObject(loaded.app.services) ? loaded.app.services : {};
+  const services = isPlainObject(loaded.app.services) ? loaded.app.services : {};
   const workload = services[service];
-  if (!isObject(workload)) {
+  if (!isPlainObject(workload)) {
     const known = Object.keys(services).sort();
     return reporter.fail([
       error('seal-unknown-service', `--service ${service} is not a workload under services`, { file: loaded.file, offset: offsetOf(loaded.doc, ['services']) }, known.length ? `known workloads: ${known.join(', ')}` : 'habitat.yaml has no services'),
@@ -150,7 +150,7 @@ function collisions(workload: Record<string, unknown>, service: string, key: str
   if (hit !== undefined) {
     out.push(error('seal-config-collision', `services.${service}.config already sets "${hit}", which overlaps the sealed key "${key}"`, { file: loaded.file, offset: offsetOf(loaded.doc, ['services', service, 'config', ...path]) }, 'remove the plain value from config, or seal under another key'));
   }
-  const secrets = isObject(workload.secrets) ? Object.keys(workload.secrets) : [];
+  const secrets = isPlainObject(workload.secrets) ? Object.keys(workload.secrets) : [];
   for (const other of secrets) {
     if (other !== key && (other.startsWith(key + '.') || key.startsWith(other + '.'))) {
       out.push(error('seal-secret-collision', `sealed keys "${other}" and "${key}" overlap: one is a table that holds the other`, { file: loaded.file, offset: offsetOf(loaded.doc, ['services', service, 'secrets', other]) }));

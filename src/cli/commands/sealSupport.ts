@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { error, type Diagnostic } from '../../diag/diagnostic';
 import { formatDiagnostics, type SourceText } from '../../diag/format';
-import { confinePath, readProblem } from '../../load/repoFs';
+import { confinePath, displayUnder, readProblem } from '../../load/repoFs';
 import { MAX_FILE_BYTES } from '../../load/decodeText';
 import { nodeFs } from '../../load/nodeFs';
 import { parseSealingCertificate } from '../../seal/certificate';
@@ -62,8 +62,6 @@ export interface LoadedApp {
   app: Record<string, unknown>;
 }
 
-const display = (dirArg: string, rel: string) => (dirArg === '.' || dirArg === './' ? rel : `${dirArg.replace(/\/+$/, '')}/${rel}`);
-
 /** Offset of the deepest existing node on `path` (its key when it has one), for pointing at it. */
 export function offsetOf(doc: Document, path: readonly (string | number)[]): number {
   let node = doc.contents as Node | null;
@@ -84,7 +82,7 @@ export function problemToDiagnostic(p: SealProblem, app: LoadedApp): Diagnostic 
 
 export function loadApp(io: SealIO, dirArg: string, reporter: Reporter): LoadedApp | Diagnostic[] {
   const dir = resolve(io.cwd, dirArg);
-  const file = display(dirArg, HABITAT_YAML);
+  const file = displayUnder(dirArg, HABITAT_YAML);
   const r = nodeFs(dir).read(HABITAT_YAML, MAX_FILE_BYTES);
   if (r.kind !== 'file') return [error('habitat-yaml-unreadable', readProblem(r, file, MAX_FILE_BYTES), undefined, r.kind === 'missing' ? 'run it in the app directory, or pass the directory as the first argument' : undefined)];
   const text = Buffer.from(r.data).toString('utf8');
