@@ -2,10 +2,12 @@ import type { AppModel, Workload } from '../model/types';
 import { appLabels, objectMeta } from './labels';
 import { configSecretName, USER_TOML } from './names';
 import { sealedSecret } from './sealedSecret';
-import { plainUserToml, templatedUserToml } from './userToml';
 
-/** `<W>-config`: a Secret with user.toml, or a SealedSecret whose template builds it when values are sealed. */
-export function configSecret(app: AppModel, w: Workload): Record<string, unknown> {
+/**
+ * `<W>-config`: a Secret with user.toml, or a SealedSecret whose template builds
+ * it when values are sealed. `toml` is userToml(w), computed once by the caller.
+ */
+export function configSecret(app: AppModel, w: Workload, toml: string): Record<string, unknown> {
   const name = configSecretName(w);
   if (w.secrets.length === 0) {
     return {
@@ -13,13 +15,13 @@ export function configSecret(app: AppModel, w: Workload): Record<string, unknown
       kind: 'Secret',
       metadata: objectMeta(app, name, appLabels(app)),
       type: 'Opaque',
-      stringData: { [USER_TOML]: plainUserToml(w) },
+      stringData: { [USER_TOML]: toml },
     };
   }
-  return sealedSecret(app, name, Object.fromEntries(w.secrets), { [USER_TOML]: templatedUserToml(w) });
+  return sealedSecret(app, name, Object.fromEntries(w.secrets), { [USER_TOML]: toml });
 }
 
 /** What a config change looks like to the pods, for `configUpdate: restart`. */
-export function configFingerprint(w: Workload): string[] {
-  return w.secrets.length === 0 ? [plainUserToml(w)] : [templatedUserToml(w), ...w.secrets.flat()];
+export function configFingerprint(w: Workload, toml: string): string[] {
+  return [toml, ...w.secrets.flat()];
 }

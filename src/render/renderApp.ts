@@ -6,6 +6,7 @@ import { podDisruptionBudget } from './podDisruptionBudget';
 import { ringKeySecret } from './ringKeySecret';
 import { ringService } from './ringService';
 import { statefulSet } from './statefulSet';
+import { userToml } from './userToml';
 
 export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
@@ -14,7 +15,8 @@ export function renderApp(app: AppModel): K8sObject[] {
   const out: Record<string, unknown>[] = [ringService(app), peersConfigMap(app)];
   if (app.ringSealedKey !== undefined) out.push(ringKeySecret(app, app.ringSealedKey));
   for (const w of app.workloads) {
-    out.push(statefulSet(app, w), configSecret(app, w));
+    const toml = userToml(w);
+    out.push(statefulSet(app, w, toml), configSecret(app, w, toml));
     if (w.ports.length) out.push(appService(app, w));
     if (w.topology === 'leader') out.push(podDisruptionBudget(app, w));
   }

@@ -34,7 +34,8 @@ function bindEnv(app: AppModel, b: Bind): Record<string, unknown>[] {
   return env;
 }
 
-export function statefulSet(app: AppModel, w: Workload): Record<string, unknown> {
+/** `toml` is userToml(w), for the configUpdate: restart hash. */
+export function statefulSet(app: AppModel, w: Workload, toml: string): Record<string, unknown> {
   const env: Record<string, unknown>[] = [{ name: 'HAB_LICENSE', value: 'accept-no-persist' }];
   if (app.ringSealedKey !== undefined) {
     env.push({ name: 'HAB_RING_KEY', valueFrom: { secretKeyRef: { name: ringKeySecretName(app), key: RING_KEY_KEY } } });
@@ -74,7 +75,7 @@ export function statefulSet(app: AppModel, w: Workload): Record<string, unknown>
   };
   const annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(userAnnotations ?? {})) annotations[k] = String(v);
-  if (w.configUpdate === 'restart') annotations['habitat.sh/config-hash'] = contentHash(...configFingerprint(w));
+  if (w.configUpdate === 'restart') annotations['habitat.sh/config-hash'] = contentHash(...configFingerprint(w, toml));
   if (app.ringSealedKey !== undefined) annotations['habitat.sh/ring-key-hash'] = contentHash(app.ringSealedKey);
 
   const labels: Record<string, string> = {};

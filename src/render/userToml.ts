@@ -7,6 +7,9 @@ const SEALED_TOKEN = (i: number) => `\u0000sealed${i}\u0000`;
 /** Go template action that the Sealed Secrets controller replaces with the decrypted value as a TOML-safe string. */
 export const sealedAction = (key: string): string => `{{ toJson (index . ${JSON.stringify(key)}) }}`;
 
+/** user.toml as the config Secret carries it: plain, or a template when values are sealed. */
+export const userToml = (w: Workload): string => (w.secrets.length === 0 ? plainUserToml(w) : templatedUserToml(w));
+
 /** The plain user.toml (no sealed values). */
 export const plainUserToml = (w: Workload): string => writeToml(w.config);
 
