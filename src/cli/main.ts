@@ -33,10 +33,6 @@ Exit codes: 0 success, 1 input errors, 2 usage errors.
 
 export { warmUp } from './warmUp';
 
-export function register(name: string, cmd: Command): void {
-  COMMANDS[name] = cmd;
-}
-
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
