@@ -18,7 +18,7 @@
 //          --no-node24 (test Node only)  --no-kustomize  --kustomize-cap S (default 20: a size
 //          whose first kustomize run is slower is not repeated)  --no-monorepo
 //          --apps N --monorepo-rounds N (bench/monorepo.mjs)  --profile (also bench/profile.mjs)
-//          --wait-quiet L (wait, up to an hour, until the 1-min load average is below L)
+//          --wait-quiet L [--wait-max MIN] (wait, up to MIN minutes (60), until the 1-min load average is below L)
 //          --no-write  --keep (keep the temp dir)
 // Env: HABITAT_CMP=path/to/habitat-cmp.cjs (default dist/, built when missing),
 //      HABITAT_CMP_NODE24=/path/to/node (skip the fetch), HABITAT_CMP_CACHE=dir,
@@ -106,7 +106,7 @@ function countKinds(text) {
   return { total, kinds };
 }
 
-if (opt('wait-quiet')) await waitQuiet(Number(opt('wait-quiet')));
+if (opt('wait-quiet')) await waitQuiet(Number(opt('wait-quiet')), Number(opt('wait-max', 60)));
 
 // ------------------------------------------------------------------ check round
 // One untimed run per cell: exit status, object counts, page cache warm, and whether

@@ -118,7 +118,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
   const cliPath = process.env.HABITAT_CMP || join(ROOT, 'dist', 'habitat-cmp.cjs');
   const runtimes = prepareRuntimes(ROOT, cliPath, join(tmp, 'runtimes'), { node24: !argv.includes('--no-node24') });
-  if (opt('wait-quiet')) await waitQuiet(Number(opt('wait-quiet')));
+  if (opt('wait-quiet')) await waitQuiet(Number(opt('wait-quiet')), Number(opt('wait-max', 60)));
   const out = await runMonorepo({ root: ROOT, runtimes, helm: kubeTools().helm, tmp: join(tmp, 'apps'), apps: Number(opt('apps', 200)), rounds: Number(opt('rounds', 3)) });
   console.log(`${machineLine(ROOT, cliPath)}\n\n${out}`);
   if (!argv.includes('--no-write')) writeBlock(ROOT, 'monorepo', `${out}\n\n${machineLine(ROOT, cliPath)}`);

@@ -8,6 +8,8 @@ import { toYamlDocuments } from '../serialize/toYaml';
 const APP = `apiVersion: habitat-cmp/v1
 kind: App
 metadata: {name: warm, namespace: warm, labels: {team: a}}
+ring:
+  join: [{app: cache, groups: [redis.old]}]
 services:
   db:
     image: core/postgresql:11
