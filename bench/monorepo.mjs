@@ -10,9 +10,8 @@
 //   (npm run bench runs it too, unless --no-monorepo)
 //
 // App sizes cycle through 1, 2, 3, 1, 2, 4, 6, 1, 3, 10 workloads (3.3 on average; the
-// workload mix is bench/gen.mjs's). CPU time is the kernel's account of every process a
-// batch started (a python3 driver runs the batch and reads getrusage(RUSAGE_CHILDREN));
-// without python3 only wall time is reported.
+// workload mix is bench/gen.mjs's). A python3 driver runs each batch and reads every
+// child's CPU time and peak RSS from wait4(); without python3 only wall time is reported.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,33 +25,36 @@ import { prepareRuntimes } from './runtimes.mjs';
 
 export const SIZE_CYCLE = [1, 2, 3, 1, 2, 4, 6, 1, 3, 10];
 
-// Runs a batch of commands one after the other; prints per-command wall ms, exit codes and
-// the children's CPU time and peak RSS (RUSAGE_CHILDREN: every reaped descendant).
+// Runs a batch of commands one after the other, stdout a pipe read to the end (as Argo CD
+// reads it); per command: wall ms, CPU ms (user + system of the child and its threads, from
+// wait4) and peak RSS, plus exit code and the start of stderr.
 const DRIVER = `
-import json, resource, subprocess, sys, time
+import json, os, subprocess, sys, tempfile, time
 jobs = json.load(sys.stdin)
-walls, codes = [], []
+out = []
 for j in jobs:
-    t = time.perf_counter()
-    r = subprocess.run(j["cmd"], cwd=j["cwd"], env=j["env"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    walls.append((time.perf_counter() - t) * 1000)
-    codes.append([r.returncode, r.stderr.decode("utf-8", "replace")[:300]])
-u = resource.getrusage(resource.RUSAGE_CHILDREN)
-json.dump({"walls": walls, "codes": codes, "cpu": (u.ru_utime + u.ru_stime) * 1000, "maxrss": u.ru_maxrss / 1024}, sys.stdout)
+    with tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(j["cmd"], cwd=j["cwd"], env=j["env"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        while p.stdout.read(1 << 16):
+            pass
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        wall = (time.perf_counter() - t) * 1000
+        err.seek(0)
+        out.append([wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss / 1024, p.returncode, err.read(300).decode("utf-8", "replace")])
+json.dump(out, sys.stdout)
 `;
 
+/** [{wall, cpu, rss, code, stderr}] per job; without python3, wall only. */
 function runBatch(jobs) {
   const py = spawnSync('python3', ['-c', DRIVER], { input: JSON.stringify(jobs), encoding: 'utf8', maxBuffer: 64 << 20, env: cleanEnv() });
-  if (py.status === 0) return JSON.parse(py.stdout);
-  // no python3: wall only
-  const walls = [], codes = [];
-  for (const j of jobs) {
+  if (py.status === 0) return JSON.parse(py.stdout).map(([wall, cpu, rss, code, stderr]) => ({ wall, cpu, rss, code, stderr }));
+  return jobs.map((j) => {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(j.cmd[0], j.cmd.slice(1), { cwd: j.cwd, env: j.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    walls.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    codes.push([r.status, (r.stderr || '').slice(0, 300)]);
-  }
-  return { walls, codes, cpu: null, maxrss: null };
+    const r = spawnSync(j.cmd[0], j.cmd.slice(1), { cwd: j.cwd, env: j.env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
+    return { wall: Number(process.hrtime.bigint() - t0) / 1e6, cpu: null, rss: null, code: r.status, stderr: String(r.stderr || '').slice(0, 300) };
+  });
 }
 
 export async function runMonorepo({ root, runtimes, helm, tmp, apps = 200, rounds = 3, log = console.error }) {
@@ -64,33 +66,38 @@ export async function runMonorepo({ root, runtimes, helm, tmp, apps = 200, round
   }
   const workloads = repo.reduce((a, fx, i) => a + SIZE_CYCLE[i % SIZE_CYCLE.length], 0);
   const tools = [...runtimes.map((rt) => ({ id: `gen:${rt.id}`, name: `${rt.id}: habitat-cmp generate`, job: (fx) => ({ cmd: [rt.bin, rt.cli, 'generate'], cwd: fx.habitat, env: argoEnv(rt.bin, fx) }) })), { id: 'helm', name: 'helm template', job: (fx) => ({ cmd: [helm, ...helmTemplateArgs(fx)], cwd: fx.helm, env: cleanEnv() }) }];
+  // results[tool][round][app] = {wall, cpu, rss}
   const results = Object.fromEntries(tools.map((t) => [t.id, []]));
   const loadBefore = os.loadavg();
-  // one untimed pass of each (page cache, failures)
-  for (const t of tools) {
-    const r = runBatch(repo.slice(0, 10).map(t.job));
-    const bad = r.codes.find(([c]) => c !== 0);
-    if (bad) throw new Error(`monorepo: ${t.name} failed: exit ${bad[0]}: ${bad[1]}`);
-  }
+  // one untimed pass over the first apps (page cache, failures)
+  const check = runBatch(repo.slice(0, 10).flatMap((fx) => tools.map((t) => t.job(fx))));
+  const bad = check.find((r) => r.code !== 0);
+  if (bad) throw new Error(`monorepo: a command failed: exit ${bad.code}: ${bad.stderr}`);
   for (let round = 0; round < rounds; round++) {
-    const order = tools.map((_, i) => tools[(i + round) % tools.length]);
-    for (const t of order) {
-      const r = runBatch(repo.map(t.job));
-      const bad = r.codes.find(([c]) => c !== 0);
-      if (bad) throw new Error(`monorepo: ${t.name} failed: exit ${bad[0]}: ${bad[1]}`);
-      results[t.id].push(r);
-      log(`monorepo: round ${round + 1}/${rounds} ${t.name}: ${(r.walls.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s wall, load ${os.loadavg()[0].toFixed(2)}`);
-    }
+    // per app, every tool once, the order rotated per app and round: a change of the
+    // machine's load during the batch hits all tools alike
+    const jobs = [];
+    repo.forEach((fx, i) => tools.forEach((_, k) => {
+      const t = tools[(k + i + round) % tools.length];
+      jobs.push({ t, i, job: t.job(fx) });
+    }));
+    const rs = runBatch(jobs.map((j) => j.job));
+    for (const t of tools) results[t.id][round] = [];
+    rs.forEach((r, n) => {
+      if (r.code !== 0) throw new Error(`monorepo: ${jobs[n].t.name} failed on ${repo[jobs[n].i].app}: exit ${r.code}: ${r.stderr}`);
+      results[jobs[n].t.id][round][jobs[n].i] = r;
+    });
+    log(`monorepo: round ${round + 1}/${rounds} done, load ${os.loadavg()[0].toFixed(2)}`);
   }
   const loadAfter = os.loadavg();
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
   const rows = tools.map((t) => {
     const rs = results[t.id];
-    const total = median(rs.map((r) => sum(r.walls)));
-    const cpu = rs[0].cpu == null ? null : median(rs.map((r) => r.cpu));
-    const perApp = rs[0].walls.map((_, i) => median(rs.map((r) => r.walls[i])));
+    const total = median(rs.map((r) => sum(r.map((x) => x.wall))));
+    const cpu = rs[0][0].cpu == null ? null : median(rs.map((r) => sum(r.map((x) => x.cpu))));
+    const perApp = repo.map((_, i) => median(rs.map((r) => r[i].wall)));
     const sorted = [...perApp].sort((a, b) => a - b);
-    return { ...t, total, cpu, perAppMean: total / apps, perAppMedian: median(perApp), p90: sorted[Math.floor(0.9 * (sorted.length - 1))], max: sorted.at(-1), maxrss: rs[0].maxrss == null ? null : Math.max(...rs.map((r) => r.maxrss)) };
+    return { ...t, total, cpu, perAppMean: total / apps, perAppMedian: median(perApp), p90: sorted[Math.floor(0.9 * (sorted.length - 1))], max: sorted.at(-1), maxrss: rs[0][0].rss == null ? null : Math.max(...rs.flatMap((r) => r.map((x) => x.rss))) };
   });
   const helmRow = rows.find((r) => r.id === 'helm');
   const f = (x, d = 0) => (x == null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
@@ -98,7 +105,7 @@ export async function runMonorepo({ root, runtimes, helm, tmp, apps = 200, round
   const lines = [
     `## Monorepo: ${apps} apps (${new Date().toISOString().replace(/\.\d+Z$/, 'Z')})`,
     '',
-    `${apps} apps, ${workloads} workloads in all (sizes cycle ${SIZE_CYCLE.join(', ')}), each rendered by its own process in its own directory with Argo CD's environment, one app after the other as on one busy core; the same apps as Helm charts with \`helm template\` as Argo CD runs it. Medians of ${rounds} round${rounds > 1 ? 's' : ''} (tools interleaved by batch). CPU = user + system time of every process of the batch (getrusage of the children), so it counts Node's helper threads too.`,
+    `${apps} apps, ${workloads} workloads in all (sizes cycle ${SIZE_CYCLE.join(', ')}), each rendered by its own process in its own directory with Argo CD's environment, one app after the other as on one busy core; the same apps as Helm charts with \`helm template\` as Argo CD runs it. Medians of ${rounds} round${rounds > 1 ? 's' : ''}; the tools alternate app by app (order rotated). stdout is a pipe read to the end. CPU = user + system time of each process (wait4), so it counts Node's and Go's helper threads too.`,
     `Load (1/5/15-min averages): ${la(loadBefore)} before, ${la(loadAfter)} after.`,
     '',
     '| command | total wall s | wall per app ms (mean) | median app ms | p90 app ms | slowest app ms | CPU per app ms | peak RSS MB | wall vs helm |',

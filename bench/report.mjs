@@ -41,7 +41,7 @@ export async function waitQuiet(limit, maxMinutes = 60) {
 /** Replaces `<!-- name:begin … -->…<!-- name:end -->` in bench/RESULTS.md (appends it when absent). */
 export function writeBlock(root, name, body) {
   const file = join(root, 'bench', 'RESULTS.md');
-  const block = `<!-- ${name}:begin (written by bench/${name === 'profile' ? 'profile' : name === 'monorepo' ? 'monorepo' : 'bench'}.mjs; edit outside the markers) -->\n${body}\n<!-- ${name}:end -->`;
+  const block = `<!-- ${name}:begin (written by bench/${name.startsWith('profile') ? 'profile' : name === 'monorepo' ? 'monorepo' : 'bench'}.mjs; edit outside the markers) -->\n${body}\n<!-- ${name}:end -->`;
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# habitat-cmp benchmark\n';
   const re = new RegExp(`<!-- ${name}:begin[^]*?<!-- ${name}:end -->`);
   doc = re.test(doc) ? doc.replace(re, () => block) : `${doc.trimEnd()}\n\n${block}\n`;
