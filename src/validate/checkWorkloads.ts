@@ -9,6 +9,8 @@ import type { Locator } from './locator';
 export const MAX_WORKLOAD_NAME = 52;
 /** Ports the Supervisor itself listens on in every pod. */
 export const RESERVED_PORTS = new Map([[9631, 'the Supervisor HTTP gateway'], [9638, 'Supervisor gossip'], [9632, 'the Supervisor control gateway']]);
+/** Departure rumour plus the Supervisor's default 8 s service ShutdownTimeout (core/src/os/process.rs), with room to spare. */
+export const MIN_GRACE_SECONDS = 10;
 export const RESERVED_PORT_NAMES = new Set(['hab-gossip', 'hab-gossip-udp', 'hab-http']);
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** Env the renderer sets; a user value would silently break the ring or binds. */
@@ -42,6 +44,16 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
       }
     }
 
+    // A restored member list makes the Supervisor ignore its seed file (habitat-supervisor-runtime.md §8).
+    const mountPath = s.persistence?.mountPath;
+    if (mountPath !== undefined && (mountPath.replace(/\/+$/, '') === '/hab/sup' || mountPath.startsWith('/hab/sup/') || /^\/(hab\/?)?$/.test(mountPath))) {
+      out.push(error('persistence-hab-sup', `services.${w}.persistence.mountPath ${mountPath} would persist /hab/sup, the Supervisor's member list`, loc.at([...base, 'persistence', 'mountPath']), `a restored member list makes the Supervisor ignore the ring's seeds and call members at old addresses; persist /hab/svc/${s.service ?? w}/data instead`));
+    }
+    const grace = (s.pod as { terminationGracePeriodSeconds?: unknown } | undefined)?.terminationGracePeriodSeconds;
+    if (typeof grace === 'number' && grace < MIN_GRACE_SECONDS) {
+      out.push(warning('grace-period-short', `services.${w}.pod.terminationGracePeriodSeconds is ${grace}: a Supervisor needs time to announce its departure and stop its service (8 s by default)`, loc.at([...base, 'pod', 'terminationGracePeriodSeconds']), `use at least ${MIN_GRACE_SECONDS}; with 0 a deleted pod looks crashed to its ring and still counts toward quorum`));
+    }
+
     const seenPorts = new Map<string, number>();
     (s.ports ?? []).forEach((port, i) => {
       const pp = portNameProblem(port.name);
@@ -68,6 +80,9 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
           out.push(error('bind-target-outside-ring', `bind "${bind}" of services.${w} names service group ${group}, which is neither a workload of this app nor in a ring it joins`, loc.at([...base, 'binds', bind]), `binds resolve only inside one ring, so it would wait forever: list the app running ${group} under ring.join with groups: [${group}]`));
         }
         continue;
+      }
+      if (target in app.services && (app.services[target]!.count ?? 1) === 0 && (s.bindingMode ?? 'strict') === 'strict' && (s.count ?? 1) > 0) {
+        out.push(warning('bind-target-empty', `services.${w} binds strictly to ${target}, which runs no pods (count 0): its service waits until ${target} runs`, loc.at([...base, 'binds', bind]), `scale ${target} up, or set bindingMode: relaxed on ${w}`));
       }
       if (!(target in app.services)) {
         out.push(error('bind-target-unknown', `bind "${bind}" of services.${w} names "${target}", which is not a workload of this app`, loc.at([...base, 'binds', bind]), `known workloads: ${names.join(', ')}; to bind a service group outside this app write {service: NAME, group: GROUP}`));
