@@ -279,6 +279,41 @@ test('Habitats of two namespaces become two apps named after them; --split makes
   assert.match(yamlOf(s, 1), / {4}binds:\n {6}db:\n {8}service: redis\n {8}group: default\n/);
 });
 
+test('--split: the apps render, the consumer joins the provider\'s ring, and an encrypted ring gets one namespace-wide sealed key in every app', () => {
+  const key = `SYM-SEC-1\nshop-20240101010101\n\n${Buffer.alloc(32, 9).toString('base64')}`;
+  const ring = '      ringSecretName: shop-20240101010101\n';
+  const dir = tmp('habitat-cmp-import-split-');
+  writeFileSync(
+    join(dir, 'm.yaml'),
+    habitat('web', 'nginx', ring + '      bind:\n        - {name: db, service: redis, group: default}\n') +
+      '---\n' +
+      habitat('db', 'redis', ring) +
+      '---\n' +
+      habitat('lonely', 'memcached', ring) +
+      `---\napiVersion: v1\nkind: Secret\nmetadata: {name: shop-20240101010101}\ndata: {ring-key: ${b64(key)}}\n`,
+  );
+  const kp = fixtureKeyPair();
+  const out = join(dir, 'out');
+  const r = cli(['import', join(dir, 'm.yaml'), '--split', '--out', out, '--cert', kp.certFile, '--namespace', 'shop']);
+  assert.is(r.status, 0, r.stderr);
+  const sealed = new Set<string>();
+  for (const app of ['db', 'lonely', 'web']) {
+    const y = readFileSync(join(out, app, 'habitat.yaml'), 'utf8');
+    assert.match(y, /sealing:\n {2}scope: namespace-wide\n/);
+    const v = /sealedKey: (\S+)/.exec(y)![1]!;
+    sealed.add(v);
+    assert.is(unseal(v, kp.privateKey, 'shop').toString(), key);
+    const rendered = render(join(out, app));
+    assert.is(rendered.run.status, 0, rendered.run.stderr);
+    assert.ok(rendered.objects.some((o) => o.kind === 'SealedSecret' && o.metadata.name === `${app}-ring-key`));
+  }
+  assert.is(sealed.size, 1, 'one ciphertext shared by every app of the ring');
+  assert.match(readFileSync(join(out, 'web', 'habitat.yaml'), 'utf8'), /ring:\n {2}sealedKey: \S+\n {2}join:\n {4}- app: db\n {6}groups:\n {8}- redis\.default\n/);
+  assert.not.match(readFileSync(join(out, 'lonely', 'habitat.yaml'), 'utf8'), /join:/);
+  const web = render(join(out, 'web')).objects.find((o) => o.kind === 'StatefulSet')!;
+  assert.ok(web.spec.template.spec.containers[0].args.includes('db:redis.default'));
+});
+
 test('same input, same bytes: object and key order, file names and the environment do not matter', () => {
   const a = habitat('web', 'nginx', '      bind:\n        - {name: db, service: redis, group: default}\n') + '---\n' + habitat('db', 'redis');
   const b = habitat('db', 'redis') + '---\n' + habitat('web', 'nginx', '      bind:\n        - {group: default, service: redis, name: db}\n').replace('    image: habitat/nginx-hab\n    count: 1\n', '    count: 1\n    image: habitat/nginx-hab\n');
