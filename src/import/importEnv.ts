@@ -1,8 +1,8 @@
+import { isPlainObject } from '../model/deepMerge';
 import { error, warning, type Diagnostic } from '../diag/diagnostic';
 import type { ManifestObject } from './parseManifests';
 import type { OperatorHabitat } from './readHabitat';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** What checkWorkloads accepts (core/v1 EnvVar names since Kubernetes 1.x, the portable subset). */
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const setByHabitatCmp = (n: string) => n === 'HAB_LICENSE' || n === 'HAB_RING_KEY' || n === 'HAB_RING' || n.startsWith('HAB_BIND_') || n.startsWith('HAB_CMP_');
@@ -42,9 +42,9 @@ export function importEnv(h: OperatorHabitat, configMap: (name: string) => Manif
 
   function fromRef(name: string, from: Record<string, unknown>, at: OperatorHabitat['env'][number]['at']): string | undefined {
     const cm = from.configMapKeyRef;
-    if (isRecord(cm) && typeof cm.name === 'string' && typeof cm.key === 'string') {
+    if (isPlainObject(cm) && typeof cm.name === 'string' && typeof cm.key === 'string') {
       const obj = configMap(cm.name);
-      const data = obj && isRecord(obj.value.data) ? obj.value.data : undefined;
+      const data = obj && isPlainObject(obj.value.data) ? obj.value.data : undefined;
       if (data && typeof data[cm.key] === 'string') {
         consumed.add(obj!);
         d.push(warning('import-env-inlined', `${what}: env ${name} reads ConfigMap ${cm.name} key ${cm.key}; its current value is written inline`, at, 'habitat.yaml env holds plain values: later edits of the ConfigMap are no longer followed'));
@@ -57,8 +57,8 @@ export function importEnv(h: OperatorHabitat, configMap: (name: string) => Manif
       d.push(warning('import-env-not-carried', `${what}: env ${name} reads ConfigMap ${cm.name} key ${cm.key}, which the input does not hold; not carried`, at, 'pass the file with that ConfigMap too, or set the value under env in habitat.yaml'));
       return undefined;
     }
-    const kind = isRecord(from.secretKeyRef) ? 'a Secret' : isRecord(from.fieldRef) ? 'the Downward API (fieldRef)' : isRecord(from.resourceFieldRef) ? 'container resources (resourceFieldRef)' : 'an unknown source';
-    const hint = isRecord(from.secretKeyRef)
+    const kind = isPlainObject(from.secretKeyRef) ? 'a Secret' : isPlainObject(from.fieldRef) ? 'the Downward API (fieldRef)' : isPlainObject(from.resourceFieldRef) ? 'container resources (resourceFieldRef)' : 'an unknown source';
+    const hint = isPlainObject(from.secretKeyRef)
       ? 'habitat.yaml env holds plain values only; put secret config into user.toml with "habitat-cmp seal"'
       : 'habitat.yaml env holds plain values only; set a fixed value under env, or read it in the service';
     d.push(warning('import-env-not-carried', `${what}: env ${name} takes its value from ${kind}; not carried`, at, hint));

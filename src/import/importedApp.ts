@@ -1,7 +1,7 @@
 import type { TomlTable } from '../parse/parseToml';
 import type { SealingScope } from '../seal/scopeLabel';
 import type { OperatorHabitat, Topology } from './readHabitat';
-import type { ImportedPort } from './serviceObject';
+import type { ImportedPort } from './readService';
 
 /** user.toml of a Habitat, from its config Secret. The text is secret: never printed. */
 export interface ImportedConfig {

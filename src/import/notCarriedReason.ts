@@ -1,22 +1,22 @@
+import { isPlainObject } from '../model/deepMerge';
 import type { ManifestObject } from './parseManifests';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const RBAC = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'ServiceAccount']);
 
 function images(v: Record<string, unknown>): string[] {
-  const tpl = isRecord(v.spec) && isRecord(v.spec.template) && isRecord(v.spec.template.spec) ? v.spec.template.spec : undefined;
+  const tpl = isPlainObject(v.spec) && isPlainObject(v.spec.template) && isPlainObject(v.spec.template.spec) ? v.spec.template.spec : undefined;
   const containers = tpl && Array.isArray(tpl.containers) ? tpl.containers : [];
-  return containers.filter(isRecord).map((c) => String(c.image ?? ''));
+  return containers.filter(isPlainObject).map((c) => String(c.image ?? ''));
 }
 
 /** What an object of the input is, and what to do with it, when habitat.yaml cannot hold it: [message, hint]. */
 export function notCarriedReason(obj: ManifestObject): [string, string] {
   const v = obj.value;
   const kind = typeof v.kind === 'string' ? v.kind : '(no kind)';
-  const meta = isRecord(v.metadata) ? v.metadata : {};
+  const meta = isPlainObject(v.metadata) ? v.metadata : {};
   const name = typeof meta.name === 'string' ? meta.name : '(unnamed)';
-  const labels = isRecord(meta.labels) ? meta.labels : {};
+  const labels = isPlainObject(meta.labels) ? meta.labels : {};
   const it = `${kind} ${name}`;
   if (kind === 'CustomResourceDefinition' && name === 'habitats.habitat.sh') {
     return [`${it} (the Habitat CRD) is not needed by habitat-cmp; not carried`, 'delete it after the migration, once no Habitat objects are left'];

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../model/deepMerge';
 import { Composer, isMap, isPair, isScalar, isSeq, Parser, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type Position } from '../diag/diagnostic';
 import { cstTooDeep, DEFAULT_YAML_LIMITS, yamlStructureProblem } from '../parse/parseYaml';
@@ -21,7 +22,6 @@ export interface ParsedManifests {
   diagnostics: Diagnostic[];
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The yaml node at `path` below `root`, stopping at the deepest one that exists. */
 function locate(root: Node | null, path: Path, part: 'key' | 'value'): [number, number] | undefined {
@@ -134,7 +134,7 @@ export function parseManifests(text: string, file: string, firstOrder = 0): Pars
       diagnostics.push(error('import-yaml-alias-limit', `aliases expand to too many nodes (limit ${DEFAULT_YAML_LIMITS.maxAliasCount})`, { file, offset: root.range?.[0] ?? 0 }));
       continue;
     }
-    if (!isRecord(value)) {
+    if (!isPlainObject(value)) {
       diagnostics.push(error('import-not-object', 'a document is not a Kubernetes object (a mapping with apiVersion and kind)', { file, offset: root.range?.[0] ?? 0 }));
       continue;
     }
@@ -150,7 +150,7 @@ export function parseManifests(text: string, file: string, firstOrder = 0): Pars
     const items = value.items;
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (!isRecord(item)) {
+        if (!isPlainObject(item)) {
           diagnostics.push(error('import-not-object', `items[${i}] of this ${value.kind} is not a Kubernetes object`, make(value, []).at(['items', i])));
           return;
         }

@@ -1,18 +1,13 @@
+import { isPlainObject } from '../model/deepMerge';
 import { error, warning, type Diagnostic } from '../diag/diagnostic';
-import { lineCol } from '../diag/format';
-import { parseToml } from '../parse/parseToml';
-import { IMAGE_PATTERN } from '../schema/habitatSchema';
 import type { SealingScope } from '../seal/scopeLabel';
-import { MAX_WORKLOAD_NAME } from '../validate/checkWorkloads';
-import { dns1035Problem } from '../validate/dnsNames';
-import type { ImportedApp, ImportedConfig, ImportedWorkload, RingJoin } from './importedApp';
-import { importEnv } from './importEnv';
+import { appRingKey } from './appRingKey';
+import type { ImportedApp, ImportedWorkload, RingJoin } from './importedApp';
+import { importWorkload } from './importWorkload';
 import { notCarriedReason } from './notCarriedReason';
 import type { ManifestObject } from './parseManifests';
-import { readHabitat, RING_SECRET_NAME, type OperatorHabitat } from './readHabitat';
-import { ringKeyContent } from './ringKeyContent';
-import { SECRET_VALUE_PROBLEM, secretValue } from './secretData';
-import { readService, type ImportedPort } from './serviceObject';
+import { readHabitat, type OperatorHabitat } from './readHabitat';
+import { readService, type ImportedPort } from './readService';
 
 export interface ImportOptions {
   /** Namespace of objects that name none (what kubectl -n would have used). */
@@ -24,9 +19,6 @@ export interface ImportOptions {
   scope?: SealingScope;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const IMAGE_RE = new RegExp(IMAGE_PATTERN);
-const NAME_PART = /^[A-Za-z0-9_-]+$/;
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 interface Meta {
@@ -37,7 +29,7 @@ interface Meta {
 }
 
 function metaOf(obj: ManifestObject, fallbackNs: string | undefined): Meta {
-  const m = isRecord(obj.value.metadata) ? obj.value.metadata : {};
+  const m = isPlainObject(obj.value.metadata) ? obj.value.metadata : {};
   return {
     kind: typeof obj.value.kind === 'string' ? obj.value.kind : '',
     name: typeof m.name === 'string' ? m.name : '',
@@ -134,104 +126,6 @@ export function planApps(objects: readonly ManifestObject[], opts: ImportOptions
   return { apps, diagnostics: d };
 }
 
-function importWorkload(
-  h: OperatorHabitat,
-  secret: (name: string) => ManifestObject | undefined,
-  configMap: (name: string) => ManifestObject | undefined,
-  consumed: Set<ManifestObject>,
-  d: Diagnostic[],
-): ImportedWorkload | undefined {
-  const what = `Habitat ${h.name}`;
-  const at = (path: readonly (string | number)[], part: 'key' | 'value' = 'value') => h.obj.at([...h.base, ...path], part);
-  const errs = d.length;
-  const nameProblem = dns1035Problem(h.name, MAX_WORKLOAD_NAME);
-  if (nameProblem) {
-    d.push(error('import-name-invalid', `${what}: the name ${nameProblem}; it becomes the workload (StatefulSet) name`, h.obj.at(['metadata', 'name']), `workload names are DNS-1035 labels of at most ${MAX_WORKLOAD_NAME} characters; rename the Habitat before importing (PVCs persistent-<name>-<n> follow the name)`));
-  }
-  if (!IMAGE_RE.test(h.image)) d.push(error('import-image-invalid', `${what}: image ${JSON.stringify(h.image)} is not a valid image reference`, at(['image'])));
-  if (h.count < 0 || h.count > 1000) d.push(error('import-count-invalid', `${what}: count ${h.count} is outside 0..1000`, at(['count'])));
-  if (h.serviceName !== undefined && (!NAME_PART.test(h.serviceName) || h.serviceName.length > 128)) d.push(error('import-service-name-invalid', `${what}: service.name must be a Habitat package name (letters, digits, "_", "-")`, at(['service', 'name'])));
-  if (h.group !== undefined && (!NAME_PART.test(h.group) || h.group.length > 128)) d.push(error('import-group-invalid', `${what}: service.group must be letters, digits, "_" and "-" (the Supervisor's --group)`, at(['service', 'group'])));
-  if (h.channel !== undefined && (!/^[A-Za-z0-9_.-]+$/.test(h.channel) || h.channel.length > 128)) d.push(error('import-channel-invalid', `${what}: service.channel must be letters, digits, ".", "_" and "-"`, at(['service', 'channel'])));
-  const bindNames = new Set<string>();
-  for (const b of h.binds) {
-    if (!NAME_PART.test(b.name) || b.name.length > 64) d.push(error('import-bind-invalid', `${what}: bind name ${JSON.stringify(b.name)} must be letters, digits, "_" and "-"`, b.at));
-    else if (!NAME_PART.test(b.service) || !NAME_PART.test(b.group)) d.push(error('import-bind-invalid', `${what}: bind ${b.name} must name a service group service.group without ".", "@" or "#"`, b.at));
-    else if (bindNames.has(b.name)) d.push(error('import-bind-invalid', `${what}: bind ${b.name} is listed twice`, b.at));
-    bindNames.add(b.name);
-  }
-  if (h.persistence && !h.persistence.mountPath.startsWith('/')) d.push(error('import-persistence-invalid', `${what}: persistentStorage.mountPath must be an absolute path`, at(['persistentStorage', 'mountPath'])));
-
-  if (h.layout === 'v1beta1') {
-    d.push(warning('import-legacy-layout', `${what} uses the legacy v1beta1 layout (a Deployment before operator 0.8); it becomes a StatefulSet`, h.obj.at(['metadata', 'name']), 'pods get stable names W-0, W-1, ...; nothing else changes for the Supervisor'));
-  }
-  if (h.labelKeys.length || h.annotationKeys.length) {
-    const list = [h.labelKeys.length ? `labels (${h.labelKeys.join(', ')})` : '', h.annotationKeys.length ? `annotations (${h.annotationKeys.join(', ')})` : ''].filter(Boolean).join(' and ');
-    d.push(warning('import-metadata-not-carried', `${what}: its ${list} are not carried; the operator copied them nowhere either`, h.obj.at(['metadata', 'name']), 'to label every object of the app, set metadata.labels in habitat.yaml'));
-  }
-  if (h.serviceName === undefined) {
-    d.push(warning('import-service-name-missing', `${what}: service.name is not set; habitat-cmp then uses the workload name as the Habitat package name`, at(['service'], 'key'), 'set services.<workload>.service to the package name: it locates user.toml, the health check and bind targets'));
-  }
-  if (h.countMissing) d.push(warning('import-count-missing', `${what}: count is not set; the operator ran 0 pods, and so will habitat-cmp`, at([], 'key')));
-
-  let count = h.count;
-  if (h.topology === 'leader' && (count === 1 || count === 2)) {
-    count = 3;
-    d.push(warning('import-leader-count', `${what}: leader topology with count ${h.count} never elects a leader; imported with count 3`, at(['count']), 'a leader group needs at least 3 members (the operator\'s leader example says so); set count: 0 to keep it stopped'));
-  }
-
-  let config: ImportedConfig | undefined;
-  if (h.configSecretName !== undefined) {
-    const s = secret(h.configSecretName);
-    const where = at(['service', 'configSecretName']);
-    if (!s) {
-      d.push(error('import-secret-missing', `${what}: config Secret ${h.configSecretName} is not in the input${h.namespace ? ` (namespace ${h.namespace})` : ''}`, where, 'pass the file that holds it too, e.g. kubectl get secret NAME -o yaml > secret.yaml'));
-    } else {
-      consumed.add(s);
-      const v = secretValue(s, 'user.toml');
-      if (!v.ok) {
-        d.push(error('import-secret-key', `${what}: key user.toml of Secret ${h.configSecretName} ${SECRET_VALUE_PROBLEM[v.problem]}`, v.path ? s.at(v.path, 'key') : s.at(['metadata', 'name']), v.problem === 'missing' ? 'the operator mounted only the key user.toml; the pods could not start without it' : undefined));
-      } else {
-        const parsed = parseToml(v.text, 'user.toml');
-        if (!parsed.value) {
-          // The parser's message may quote the content; only the position is repeated.
-          const p = parsed.diagnostics[0]?.offset;
-          const lc = p === undefined ? undefined : lineCol(v.text, p);
-          d.push(error('import-user-toml-invalid', `${what}: user.toml of Secret ${h.configSecretName} is not valid TOML${lc ? ` (line ${lc.line}, column ${lc.col} of its text)` : ''}`, s.at(v.path, 'key'), 'the Supervisor would not load the service with it; fix the Secret first'));
-        } else config = { secret: h.configSecretName, text: v.text, table: parsed.value };
-      }
-    }
-  }
-
-  let persistence: ImportedWorkload['persistence'];
-  if (h.persistence) {
-    const { size, mountPath, storageClassName } = h.persistence;
-    if (storageClassName === undefined || storageClassName === '') {
-      d.push(warning('import-storage-class-empty', `${what}: persistentStorage has no storageClassName; habitat-cmp leaves it unset, so the cluster's default StorageClass applies`, at(['persistentStorage'], 'key'), 'the operator wrote storageClassName "" (no dynamic provisioning); set persistence.storageClassName if that matters'));
-    }
-    persistence = { size, mountPath, ...(storageClassName ? { storageClassName } : {}) };
-  }
-
-  const env = importEnv(h, configMap, consumed);
-  d.push(...env.diagnostics);
-  if (d.slice(errs).some((x) => x.severity === 'error')) return undefined;
-  return {
-    name: h.name,
-    habitat: h,
-    image: h.image,
-    ...(h.serviceName !== undefined && h.serviceName !== h.name ? { service: h.serviceName } : {}),
-    ...(h.group !== undefined ? { group: h.group } : {}),
-    topology: h.topology,
-    count,
-    ...(h.channel !== undefined ? { channel: h.channel } : {}),
-    binds: [],
-    env: env.env,
-    ports: [],
-    ...(persistence ? { persistence } : {}),
-    ...(config ? { config } : {}),
-  };
-}
-
 type Lookup = (kind: string, ns: string, name: string) => ManifestObject | undefined;
 
 /** The provider of a bind among the Habitats of one namespace (the operator's ring). */
@@ -245,41 +139,6 @@ function provider(b: OperatorHabitat['binds'][number], candidates: readonly Oper
   return found[0];
 }
 
-/** The ring key Secret of the Habitats of one app; they must agree, as one ring has one key. */
-function ringKeyOf(group: readonly OperatorHabitat[], lookup: Lookup, consumed: Set<ManifestObject>, d: Diagnostic[], splitHint: boolean): ImportedApp['ringKey'] | undefined {
-  const names = [...new Set(group.map((h) => h.ringSecretName ?? ''))].sort();
-  if (names.length > 1) {
-    const odd = group.find((h) => (h.ringSecretName ?? '') !== (group[0]!.ringSecretName ?? ''))!;
-    d.push(error('import-ring-mixed', `Habitats ${group[0]!.name} and ${odd.name} share a namespace (one ring) but not a ring key (${names.map((n) => n || 'none').join(' vs ')})`, odd.obj.at([...odd.base, 'service', ...(odd.ringSecretName !== undefined ? ['ringSecretName'] : [])], odd.ringSecretName !== undefined ? 'value' : 'key'),
-      splitHint ? 'their Supervisors could not gossip under the operator either; give them one ringSecretName, or import with --split' : 'give them one ringSecretName'));
-    return undefined;
-  }
-  const secretName = names[0];
-  if (!secretName) return undefined;
-  const h = group.find((x) => x.ringSecretName === secretName)!;
-  const where = h.obj.at([...h.base, 'service', 'ringSecretName']);
-  const s = lookup('Secret', h.namespace ?? '', secretName);
-  if (!s) {
-    d.push(error('import-secret-missing', `Habitat ${h.name}: ring key Secret ${secretName} is not in the input`, where, 'pass the file that holds it too; without the key the ring would run unencrypted'));
-    return undefined;
-  }
-  consumed.add(s);
-  const v = secretValue(s, 'ring-key');
-  if (!v.ok) {
-    d.push(error('import-secret-key', `Habitat ${h.name}: key ring-key of Secret ${secretName} ${SECRET_VALUE_PROBLEM[v.problem]}`, v.path ? s.at(v.path, 'key') : s.at(['metadata', 'name'])));
-    return undefined;
-  }
-  const c = ringKeyContent(v.text);
-  if ('problem' in c) {
-    d.push(error('import-ring-key-invalid', `Secret ${secretName}: ring-key is not a Habitat ring key: it ${c.problem}`, s.at(v.path, 'key')));
-    return undefined;
-  }
-  if (c.namedRevision !== secretName) {
-    d.push(warning('import-ring-key-name', `Secret ${secretName} holds the key ${c.namedRevision}; the operator expected the Secret to be named after it`, s.at(['metadata', 'name']), `habitat-cmp hands the key to the Supervisor as HAB_RING_KEY, which uses the name inside the key (ring ${RING_SECRET_NAME.exec(c.namedRevision)![1]})`));
-  }
-  return { content: v.text, secret: secretName };
-}
-
 function namespaceApps(habitats: readonly OperatorHabitat[], workloads: Map<OperatorHabitat, ImportedWorkload>, opts: ImportOptions, lookup: Lookup, consumed: Set<ManifestObject>, d: Diagnostic[]): ImportedApp[] {
   const groups = new Map<string, OperatorHabitat[]>();
   for (const h of habitats) groups.set(h.namespace ?? '', [...(groups.get(h.namespace ?? '') ?? []), h]);
@@ -287,7 +146,7 @@ function namespaceApps(habitats: readonly OperatorHabitat[], workloads: Map<Oper
   const apps: ImportedApp[] = [];
   for (const ns of [...groups.keys()].sort()) {
     const group = groups.get(ns)!.sort(byName);
-    const ringKey = ringKeyOf(group, lookup, consumed, d, true);
+    const ringKey = appRingKey(group, (ns, name) => lookup('Secret', ns, name), consumed, d, true);
     const ws: ImportedWorkload[] = [];
     for (const h of group) {
       const w = workloads.get(h);
@@ -318,7 +177,7 @@ function splitApps(habitats: readonly OperatorHabitat[], workloads: Map<Operator
   for (const h of [...habitats].sort(byName)) {
     const w = workloads.get(h);
     const sameNs = habitats.filter((x) => (x.namespace ?? '') === (h.namespace ?? ''));
-    const ringKey = ringKeyOf([h], lookup, consumed, d, false);
+    const ringKey = appRingKey([h], (ns, name) => lookup('Secret', ns, name), consumed, d, false);
     const joins = new Map<string, Set<string>>();
     for (const b of [...h.binds].sort(byName)) {
       const p = provider(b, sameNs, d, h);

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../model/deepMerge';
 import { error, warning, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { ManifestObject, Path } from './parseManifests';
 
@@ -60,7 +61,6 @@ const FIELDS = {
 /** kubectl adds this to every applied object; it repeats the object, so it is not news. */
 const KUBECTL_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const dotted = (p: Path) => p.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1);
 
 /**
@@ -73,7 +73,7 @@ const dotted = (p: Path) => p.map((s) => (typeof s === 'number' ? `[${s}]` : `.$
 export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; diagnostics: Diagnostic[] } {
   const d: Diagnostic[] = [];
   const v = obj.value;
-  const meta = isRecord(v.metadata) ? v.metadata : {};
+  const meta = isPlainObject(v.metadata) ? v.metadata : {};
   const name = typeof meta.name === 'string' ? meta.name : '';
   const what = `Habitat ${name || '(unnamed)'}`;
   if (!name) d.push(error('import-habitat-name-missing', 'this Habitat has no metadata.name', obj.at(['metadata'], 'key')));
@@ -82,7 +82,7 @@ export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; d
     return { diagnostics: d };
   }
   const custom = v.customVersion;
-  const spec = isRecord(v.spec) ? v.spec : undefined;
+  const spec = isPlainObject(v.spec) ? v.spec : undefined;
   if (!spec) {
     d.push(error('import-habitat-spec-missing', `${what} has no spec`, obj.at(['spec'], 'key')));
     return { diagnostics: d };
@@ -90,7 +90,7 @@ export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; d
   let layout: OperatorHabitat['layout'];
   if (custom === 'v1beta2') {
     layout = 'v1beta2';
-    if (!isRecord(spec.v1beta2)) {
+    if (!isPlainObject(spec.v1beta2)) {
       d.push(error('import-habitat-spec-missing', `${what} has customVersion v1beta2 but no spec.v1beta2 mapping; the operator refused it`, obj.at(['spec'], 'key'), 'put count, image, service, env and persistentStorage under spec.v1beta2'));
       return { diagnostics: d };
     }
@@ -139,7 +139,7 @@ export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; d
 
   const svcPath = [...base, 'service'];
   const svc = s.service;
-  if (!isRecord(svc)) {
+  if (!isPlainObject(svc)) {
     d.push(error(svc === undefined ? 'import-field-missing' : 'import-field-type', `${what}: ${dotted(svcPath)} must be a mapping (name, topology, ...)`, obj.at(svc === undefined ? base : svcPath, svc === undefined ? 'key' : 'value')));
     return { diagnostics: d };
   }
@@ -170,7 +170,7 @@ export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; d
     else {
       svc.bind.forEach((b, i) => {
         const p = [...svcPath, 'bind', i];
-        if (!isRecord(b)) return void d.push(error('import-field-type', `${what}: ${dotted(p)} must be a mapping (name, service, group)`, obj.at(p)));
+        if (!isPlainObject(b)) return void d.push(error('import-field-type', `${what}: ${dotted(p)} must be a mapping (name, service, group)`, obj.at(p)));
         unknown(b, p, FIELDS.bind);
         const bn = str(b, p, 'name', true);
         const bs = str(b, p, 'service', true);
@@ -186,13 +186,13 @@ export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; d
     else {
       s.env.forEach((e, i) => {
         const p = [...base, 'env', i];
-        if (!isRecord(e)) return void d.push(error('import-field-type', `${what}: ${dotted(p)} must be a mapping (name, value or valueFrom)`, obj.at(p)));
+        if (!isPlainObject(e)) return void d.push(error('import-field-type', `${what}: ${dotted(p)} must be a mapping (name, value or valueFrom)`, obj.at(p)));
         const en = str(e, p, 'name', true);
         const ev = str(e, p, 'value', false);
         const from = e.valueFrom;
-        if (from !== undefined && from !== null && !isRecord(from)) d.push(error('import-field-type', `${what}: ${dotted([...p, 'valueFrom'])} must be a mapping`, obj.at([...p, 'valueFrom'])));
+        if (from !== undefined && from !== null && !isPlainObject(from)) d.push(error('import-field-type', `${what}: ${dotted([...p, 'valueFrom'])} must be a mapping`, obj.at([...p, 'valueFrom'])));
         if (en === undefined) return;
-        env.push({ name: en, ...(ev !== undefined ? { value: ev } : {}), ...(isRecord(from) ? { valueFrom: from } : {}), at: obj.at(p) });
+        env.push({ name: en, ...(ev !== undefined ? { value: ev } : {}), ...(isPlainObject(from) ? { valueFrom: from } : {}), at: obj.at(p) });
       });
     }
   }
@@ -201,7 +201,7 @@ export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; d
   if (layout === 'v1beta2' && s.persistentStorage !== undefined && s.persistentStorage !== null) {
     const p = [...base, 'persistentStorage'];
     const ps = s.persistentStorage;
-    if (!isRecord(ps)) d.push(error('import-field-type', `${what}: ${dotted(p)} must be a mapping (size, mountPath, storageClassName)`, obj.at(p)));
+    if (!isPlainObject(ps)) d.push(error('import-field-type', `${what}: ${dotted(p)} must be a mapping (size, mountPath, storageClassName)`, obj.at(p)));
     else {
       unknown(ps, p, FIELDS.persistentStorage);
       const size = str(ps, p, 'size', true);
@@ -211,8 +211,8 @@ export function readHabitat(obj: ManifestObject): { habitat?: OperatorHabitat; d
     }
   }
 
-  const labelKeys = Object.keys(isRecord(meta.labels) ? meta.labels : {}).sort();
-  const annotationKeys = Object.keys(isRecord(meta.annotations) ? meta.annotations : {}).filter((k) => k !== KUBECTL_ANNOTATION).sort();
+  const labelKeys = Object.keys(isPlainObject(meta.labels) ? meta.labels : {}).sort();
+  const annotationKeys = Object.keys(isPlainObject(meta.annotations) ? meta.annotations : {}).filter((k) => k !== KUBECTL_ANNOTATION).sort();
 
   if (d.some((x) => x.severity === 'error')) return { diagnostics: d };
   const habitat: OperatorHabitat = {

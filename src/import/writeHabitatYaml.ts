@@ -30,7 +30,7 @@ function scalar(v: string | number): string {
 export function writeHabitatYaml(app: ImportedApp, out: AppOutput): string {
   const L: string[] = [];
   const n = app.workloads.length;
-  L.push(`# Imported by "habitat-cmp import" from ${n} Habitat Operator object${n === 1 ? '' : 's'}${app.namespace ? ` of namespace ${app.namespace}` : ''}: each Habitat is a workload.`);
+  L.push(`# Imported by "habitat-cmp import": ${n} Habitat${n === 1 ? '' : 's'} (Habitat Operator)${app.namespace ? ` of namespace ${app.namespace}` : ''}, one workload per Habitat.`);
   L.push('# Review what the import reported, then check with "habitat-cmp validate".');
   L.push('apiVersion: habitat-cmp/v1', 'kind: App');
   if (app.name !== undefined || app.namespace !== undefined) {

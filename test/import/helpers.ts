@@ -13,7 +13,7 @@ import { tmp } from '../seal/helpers';
 export const EXAMPLES = join(ROOT, '../shared/reference/habitat-operator-v0.8.1/examples');
 export const GOLDEN = join(ROOT, 'test/import/golden');
 
-export type K8s = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
+export type K8s = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels: Record<string, string> }; [k: string]: any };
 
 /** The example's manifest files, as a user would pass them (sorted). */
 export const exampleFiles = (example: string): string[] =>

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../model/deepMerge';
 import { RESERVED_PORTS } from '../validate/checkWorkloads';
 import { portNameProblem } from '../validate/dnsNames';
 import type { ManifestObject } from './parseManifests';
@@ -24,7 +25,6 @@ export interface ServiceReading {
   reason?: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The labels the operator put on pods (stateful_sets.go; legacy Deployments lacked operator.habitat.sh/topology). */
 export function operatorPodLabels(h: OperatorHabitat): Record<string, string> {
@@ -45,12 +45,12 @@ export function operatorPodLabels(h: OperatorHabitat): Record<string, string> {
  * the Supervisor's own ports are already on the ring Service.
  */
 export function readService(svc: ManifestObject, habitats: readonly OperatorHabitat[]): ServiceReading {
-  const spec = isRecord(svc.value.spec) ? svc.value.spec : {};
+  const spec = isPlainObject(svc.value.spec) ? svc.value.spec : {};
   const exposure: string[] = [];
   const dropped: string[] = [];
   const type = typeof spec.type === 'string' ? spec.type : 'ClusterIP';
   if (type !== 'ClusterIP') exposure.push(type);
-  const selector = isRecord(spec.selector) ? spec.selector : {};
+  const selector = isPlainObject(spec.selector) ? spec.selector : {};
   const sel = Object.entries(selector);
   if (sel.length === 0) return { ports: [], exposure, dropped, reason: 'it has no selector' };
   const matches = habitats.filter((h) => {
@@ -62,7 +62,7 @@ export function readService(svc: ManifestObject, habitats: readonly OperatorHabi
   const ports: ImportedPort[] = [];
   const rawPorts = Array.isArray(spec.ports) ? spec.ports : [];
   for (const p of rawPorts) {
-    if (!isRecord(p) || typeof p.port !== 'number') continue;
+    if (!isPlainObject(p) || typeof p.port !== 'number') continue;
     const protocol = p.protocol === 'UDP' || p.protocol === 'SCTP' ? p.protocol : 'TCP';
     if (typeof p.nodePort === 'number') exposure.push(`nodePort ${p.nodePort}`);
     if (typeof p.targetPort === 'string') {

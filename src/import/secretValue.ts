@@ -1,10 +1,10 @@
+import { isPlainObject } from '../model/deepMerge';
 import type { ManifestObject } from './parseManifests';
 
 export type SecretValue =
   | { ok: true; text: string; /** where the key sits, for messages: ['data', k] or ['stringData', k] */ path: [string, string] }
   | { ok: false; problem: 'missing' | 'not-base64' | 'not-utf8' | 'not-string'; path?: [string, string] };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const STD_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -15,8 +15,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function secretValue(secret: ManifestObject, key: string): SecretValue {
   const v = secret.value;
-  const stringData = isRecord(v.stringData) ? v.stringData : {};
-  const data = isRecord(v.data) ? v.data : {};
+  const stringData = isPlainObject(v.stringData) ? v.stringData : {};
+  const data = isPlainObject(v.data) ? v.data : {};
   if (Object.prototype.hasOwnProperty.call(stringData, key)) {
     const s = stringData[key];
     if (typeof s !== 'string') return { ok: false, problem: 'not-string', path: ['stringData', key] };
