@@ -253,6 +253,51 @@ test('kubectl get -o yaml output: a List of Habitats and Secrets, server fields 
   assert.is(r.apps[0]!.files[1]!.path, 'cfg.toml');
 });
 
+test('what `hab pkg export kubernetes` wrote (its KubernetesManifest.hbs, comments and all) imports as is', () => {
+  const text = `---
+## Secret for initial configuration.
+apiVersion: v1
+kind: Secret
+metadata:
+  name: user-toml-secret
+type: Opaque
+data:
+  ## Each configuration item needs to be encoded in base64.
+  user.toml: ${b64('port = 6380\n')}
+---
+apiVersion: habitat.sh/v1beta1
+kind: Habitat
+customVersion: v1beta2
+metadata:
+  ## Name of the Kubernetes resource.
+  name: redis-4-0-14-20190116012304
+spec:
+  v1beta2:
+    ## Name of the Habitat service package exported as a Docker image.
+    image: core/redis:4.0.14-20190116012304
+    ## Number of desired instances.
+    count: 3
+    ## List of names and values specifying additional environment variables
+    ## for the service.
+    env:
+      - name: HAB_REDIS
+        value: "tcp-backlog = 128"
+    ## An object containing parameters that affects how the Habitat service
+    ## is executed.
+    service:
+      ## Name of the Habitat service.
+      name: redis
+      ## Habitat topology of the service.
+      topology: leader
+      ## Name of the configuration secret.
+      configSecretName: user-toml-secret
+`;
+  const r = run(text);
+  assert.equal(r.errors, []);
+  assert.match(yamlOf(r), /^ {2}redis-4-0-14-20190116012304:\n {4}image: core\/redis:4\.0\.14-20190116012304\n {4}service: redis\n {4}topology: leader\n {4}count: 3\n {4}configFile: user-toml-secret\.toml\n {4}env:\n {6}HAB_REDIS: tcp-backlog = 128\n/m);
+  assert.ok(r.apps[0]!.files[1]!.text.endsWith('port = 6380\n'));
+});
+
 test('YAML problems are positioned, and an object defined twice is an error at the second', () => {
   const broken = run('kind: Habitat\nmetadata: [1\n');
   assert.equal(broken.errors.map((d) => d.code.startsWith('import-yaml-')), [true]);

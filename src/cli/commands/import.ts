@@ -13,6 +13,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`import needs at least one manifest file ("-" for stdin)\nusage: ${SYNOPSIS}`);
   const scope = flags.scope;
   if (scope !== undefined && !isSealingScope(scope)) throw new UsageError(`--scope must be one of ${SEALING_SCOPES.join(', ')}`);
+  if (flags.split === true && typeof flags.name === 'string') throw new UsageError('--name names one app; with --split every app is named after its Habitat');
   const str = (k: string) => (typeof flags[k] === 'string' ? { [k]: flags[k] as string } : {});
   const r = await importAction(
     { files: positionals, ...str('out'), ...str('cert'), ...str('name'), ...str('namespace'), ...(scope !== undefined ? { scope } : {}), split: flags.split === true, sealConfig: flags['seal-config'] === true, force: flags.force === true },
