@@ -71,6 +71,14 @@ spec:
   assert.not.match(y, /group:|configFile|ring:/);
 });
 
+test('channel and group are carried from v1beta2; the legacy layout had no channel, so there it is an ignored field', () => {
+  const r = run(habitat('a', 'redis', '      group: prod\n      channel: stable\n'));
+  assert.match(yamlOf(r), / {4}group: prod\n {4}topology: standalone\n {4}count: 1\n {4}channel: stable\n/);
+  const legacy = run('apiVersion: habitat.sh/v1beta1\nkind: Habitat\nmetadata: {name: a}\nspec:\n  image: habitat/redis-hab\n  count: 1\n  service: {name: redis, topology: standalone, channel: stable}\n');
+  assert.equal(legacy.at('import-field-ignored'), ['in.yaml:7:48']);
+  assert.not.match(yamlOf(legacy), /channel/);
+});
+
 test('customVersion and spec.v1beta2 must agree, as the operator required', () => {
   const missingSpec = run(`apiVersion: habitat.sh/v1beta1\nkind: Habitat\nmetadata: {name: a}\ncustomVersion: v1beta2\nspec:\n  image: x\n`);
   assert.equal(missingSpec.at('import-habitat-spec-missing'), ['in.yaml:5:1']);
