@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../diag/diagnostic';
 import { decodeText, MAX_FILE_BYTES, type Source } from '../load/decodeText';
 import { memFs } from '../load/repoFs';
@@ -151,7 +151,11 @@ export async function importAction(req: ImportActionRequest, io: ImportIO): Prom
     return { exit: 0, diagnostics, sources, stdout: result.apps[0]!.files[0]!.text, summary };
   }
 
-  const targets = result.apps.flatMap(({ app, files }) => files.map((f) => ({ abs: resolve(io.cwd, req.out!, app.dir, f.path), shown: shown(req.out, app.dir, f.path), file: f })));
+  const root = resolve(io.cwd, req.out);
+  const targets = result.apps.flatMap(({ app, files }) => files.map((f) => ({ abs: resolve(root, app.dir, f.path), shown: shown(req.out, app.dir, f.path), file: f })));
+  // Names from the manifests were checked to be DNS names; this holds even if a check is missed.
+  const outside = targets.find((t) => relative(root, t.abs).split(sep)[0] === '..' || isAbsolute(relative(root, t.abs)));
+  if (outside) return fail([...diagnostics, error('import-output-outside', `${outside.shown} would be written outside ${req.out}; nothing was written`)], sources);
   const existing = targets.filter((t) => existsSync(t.abs));
   if (existing.length && !req.force) {
     return fail([...diagnostics, error('import-output-exists', `${existing.map((t) => t.shown).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written`, undefined, 'choose another --out directory, or pass --force to overwrite')], sources);

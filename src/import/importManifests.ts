@@ -72,7 +72,7 @@ export function importManifests(inputs: readonly { file: string; text: string }[
   const cache = new Map<string, string>();
   const sealOnce = (plaintext: string, label: string, cacheKey: string): string => {
     // Apps of one ring (--split, namespace-wide scope) share one ciphertext of their key.
-    const k = `${cacheKey}\u0000${label}`;
+    const k = JSON.stringify([cacheKey, label]);
     let v = cache.get(k);
     if (v === undefined) cache.set(k, (v = seal!(plaintext, label)));
     return v;
@@ -98,7 +98,7 @@ export function importManifests(inputs: readonly { file: string; text: string }[
       }
     }
     const target = (name: string) => scopeLabel(app.scope, { ...(app.namespace !== undefined ? { namespace: app.namespace } : {}), name });
-    const ringSealedKey = app.ringKey ? sealOnce(app.ringKey.content, target(`${app.name}-ring-key`), `ring\u0000${app.namespace ?? ''}\u0000${app.ringKey.secret}`) : undefined;
+    const ringSealedKey = app.ringKey ? sealOnce(app.ringKey.content, target(`${app.name}-ring-key`), JSON.stringify(['ring', app.namespace ?? '', app.ringKey.secret])) : undefined;
 
     const secrets = new Map<string, [string, string][]>();
     const configFiles = new Map<string, string>();

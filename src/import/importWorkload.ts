@@ -12,6 +12,8 @@ import { SECRET_VALUE_PROBLEM, secretValue } from './secretValue';
 
 const IMAGE_RE = new RegExp(IMAGE_PATTERN);
 const NAME_PART = /^[A-Za-z0-9_-]+$/;
+/** metadata.name of a Secret: a DNS-1123 subdomain. */
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * One Habitat as a workload: checked against what habitat.yaml can hold
@@ -69,7 +71,10 @@ export function importWorkload(
   if (h.configSecretName !== undefined) {
     const s = secret(h.configSecretName);
     const where = at(['service', 'configSecretName']);
-    if (!s) {
+    if (!SECRET_NAME.test(h.configSecretName) || h.configSecretName.length > 253) {
+      // It also names the configFile written under --out.
+      d.push(error('import-secret-name-invalid', `${what}: configSecretName ${JSON.stringify(h.configSecretName)} is not a Secret name (lowercase DNS subdomain)`, where));
+    } else if (!s) {
       d.push(error('import-secret-missing', `${what}: config Secret ${h.configSecretName} is not in the input${h.namespace ? ` (namespace ${h.namespace})` : ''}`, where, 'pass the file that holds it too, e.g. kubectl get secret NAME -o yaml > secret.yaml'));
     } else {
       consumed.add(s);

@@ -8,6 +8,7 @@ import { notCarriedReason } from './notCarriedReason';
 import type { ManifestObject } from './parseManifests';
 import { readHabitat, type OperatorHabitat } from './readHabitat';
 import { readService, type ImportedPort } from './readService';
+import { dns1123LabelProblem } from '../validate/dnsNames';
 
 export interface ImportOptions {
   /** Namespace of objects that name none (what kubectl -n would have used). */
@@ -51,7 +52,7 @@ export function planApps(objects: readonly ManifestObject[], opts: ImportOptions
   const habitats: OperatorHabitat[] = [];
   const index = new Map<string, ManifestObject>();
   const services: ManifestObject[] = [];
-  const key = (kind: string, ns: string, name: string) => `${kind}\u0000${ns}\u0000${name}`;
+  const key = (kind: string, ns: string, name: string) => JSON.stringify([kind, ns, name]);
 
   for (const obj of objects) {
     const m = metaOf(obj, opts.namespace);
@@ -70,7 +71,10 @@ export function planApps(objects: readonly ManifestObject[], opts: ImportOptions
       consumed.add(obj);
       const r = readHabitat(obj);
       d.push(...r.diagnostics);
-      if (r.habitat) habitats.push({ ...r.habitat, ...(m.ns ? { namespace: m.ns } : {}) });
+      // The namespace names the app and its directory under --out.
+      const nsProblem = m.ns ? dns1123LabelProblem(m.ns) : undefined;
+      if (nsProblem) d.push(error('import-namespace-invalid', `namespace "${m.ns}" of Habitat ${m.name} ${nsProblem}`, obj.at(['metadata', 'namespace'])));
+      else if (r.habitat) habitats.push({ ...r.habitat, ...(m.ns ? { namespace: m.ns } : {}) });
     } else if (m.kind === 'Service' && obj.value.apiVersion === 'v1') services.push(obj);
   }
   const lookup = (kind: string, ns: string, name: string) => index.get(key(kind, ns, name));
@@ -83,8 +87,10 @@ export function planApps(objects: readonly ManifestObject[], opts: ImportOptions
     if (w) workloads.set(h, w);
   }
 
-  // Services: their numeric ports become the selected workload's ports.
-  for (const svc of services) {
+  // Services: their numeric ports become the selected workload's ports. Sorted, so
+  // that which port comes first (the one binds see) does not depend on file order.
+  const svcKey = (o: ManifestObject) => JSON.stringify([metaOf(o, opts.namespace).ns, metaOf(o, opts.namespace).name]);
+  for (const svc of [...services].sort((a, b) => (svcKey(a) < svcKey(b) ? -1 : svcKey(a) > svcKey(b) ? 1 : 0))) {
     consumed.add(svc);
     const m = metaOf(svc, opts.namespace);
     const r = readService(svc, habitats.filter((h) => nsOf(h) === m.ns));

@@ -121,6 +121,13 @@ test('names, images, counts and groups habitat.yaml cannot hold are errors at th
   assert.equal(r.at('import-group-invalid'), ['in.yaml:39:14']);
 });
 
+test('names that would become paths under --out must be DNS names: namespaces, config Secret names', () => {
+  const r = run(habitat('a', 'redis').replace('  name: a\n', '  name: a\n  namespace: ../../etc\n') + '---\n' + habitat('b', 'redis', '      configSecretName: ../../x\n'));
+  assert.equal(r.at('import-namespace-invalid'), ['in.yaml:5:14']);
+  assert.equal(r.at('import-secret-name-invalid'), ['in.yaml:27:25']);
+  assert.equal(r.apps, []);
+});
+
 test('config Secret: data or stringData; user.toml goes verbatim to <secret>.toml with a header and a warning naming the Secret', () => {
   const toml = '# keep me\nport = 4444\n[save]\nseconds = 900';
   const r = run(
@@ -370,7 +377,10 @@ test('--split: the apps render, the consumer joins the provider\'s ring, and an 
 test('same input, same bytes: object and key order, file names and the environment do not matter', () => {
   const a = habitat('web', 'nginx', '      bind:\n        - {name: db, service: redis, group: default}\n') + '---\n' + habitat('db', 'redis');
   const b = habitat('db', 'redis') + '---\n' + habitat('web', 'nginx', '      bind:\n        - {group: default, service: redis, name: db}\n').replace('    image: habitat/nginx-hab\n    count: 1\n', '    count: 1\n    image: habitat/nginx-hab\n');
-  assert.is(yamlOf(run(b, {}, undefined, 'other/name.yml')), yamlOf(run(a)));
+  const svc = (name: string, port: number) => `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {selector: {habitat-name: web}, ports: [{name: p${port}, port: ${port}}]}\n`;
+  const withServices = [run(a + svc('one', 81) + svc('two', 80)), run(b + svc('two', 80) + svc('one', 81), {}, undefined, 'other/name.yml')];
+  assert.is(yamlOf(withServices[1]!), yamlOf(withServices[0]!));
+  assert.match(yamlOf(withServices[0]!), /- name: p81\n {8}port: 81\n {6}- name: p80\n/, 'Services in name order: one, two');
   const dir = tmp('habitat-cmp-import-det-');
   writeFileSync(join(dir, 'm.yaml'), a);
   const outs = [
