@@ -12,8 +12,9 @@ const VERSION = typeof HABITAT_CMP_VERSION === 'string' ? HABITAT_CMP_VERSION : 
 // Sealing pulls in node:crypto and the YAML editor; loaded only when asked for.
 const seal: Command = async (argv, io) => (await import('./commands/seal')).run(argv, io);
 const ringKey: Command = async (argv, io) => (await import('./commands/ringKey')).run(argv, io);
+const importCmd: Command = async (argv, io) => (await import('./commands/import')).run(argv, io);
 
-const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey };
+const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey, import: importCmd };
 
 const USAGE = `habitat-cmp ${VERSION}: render Habitat apps (habitat.yaml) into Kubernetes manifests
 
@@ -27,6 +28,9 @@ Usage:
   habitat-cmp seal [DIR] --service W --key K [--raw] [--scope S] [--cert FILE] [--from-file F]
   habitat-cmp ring-key [DIR] [--name RING] [--cert FILE]
   habitat-cmp schema            JSON Schema of habitat.yaml
+  habitat-cmp import FILE...    Habitat Operator manifests (+ their Secrets) -> habitat.yaml
+      --out DIR  --cert FILE  --name APP  --namespace NS  --split  --seal-config
+      --scope S  --force
 
 Exit codes: 0 success, 1 input errors, 2 usage errors.
 `;
