@@ -36,10 +36,6 @@ export function joinedGroupLines(g: GraphGroup): string[] {
   return [`${g.service}.${g.group}`];
 }
 
-export function externalGroupLines(g: GraphGroup): string[] {
-  return [`${g.service}.${g.group}`, 'outside this app'];
-}
-
 export function bindLabel(b: GraphBind): string {
   return b.mode === 'relaxed' ? `${b.name} (relaxed)` : b.name;
 }

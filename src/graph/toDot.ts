@@ -1,5 +1,5 @@
 import type { AppGraph } from './appGraph';
-import { bindLabel, externalGroupLines, joinedGroupLines, joinedTitle, ringTitle, serviceLines, titleText, workloadLines } from './graphLabels';
+import { bindLabel, joinedGroupLines, joinedTitle, ringTitle, serviceLines, titleText, workloadLines } from './graphLabels';
 
 /** A DOT double-quoted string; `\` would start an escape sequence in a label. */
 const q = (text: string) => `"${text.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n')}"`;
@@ -7,8 +7,8 @@ const lines = (ls: string[]) => q(ls.join('\n'));
 
 /**
  * Graphviz DOT with the same content and conventions as the Mermaid output:
- * clusters for the ring and each joined app's ring, solid edges for strict
- * binds, dashed for relaxed, dashed hexagons for groups outside this app.
+ * clusters for the ring and, inside it, each joined app's ring; solid edges for
+ * strict binds, dashed for relaxed; dashed hexagons for the joined apps' groups.
  */
 export function toDot(g: AppGraph): string {
   const out: string[] = [`digraph ${q(g.app)} {`];
@@ -24,7 +24,6 @@ export function toDot(g: AppGraph): string {
     out.push('    }');
   }
   out.push('  }');
-  for (const grp of g.external) out.push(`  ${q(grp.id)} [shape=hexagon, style=dashed, label=${lines(externalGroupLines(grp))}];`);
   for (const s of g.services) out.push(`  ${q(s.id)} [shape=oval, style=solid, label=${lines(serviceLines(s))}];`);
   for (const b of g.binds) out.push(`  ${q(b.from)} -> ${q(b.to)} [label=${q(bindLabel(b))}, style=${b.mode === 'relaxed' ? 'dashed' : 'solid'}];`);
   for (const s of g.services) out.push(`  ${q(s.id)} -> ${q(s.workload)} [dir=none];`);

@@ -1,5 +1,5 @@
 import type { AppGraph } from './appGraph';
-import { bindLabel, externalGroupLines, joinedGroupLines, joinedTitle, ringTitle, serviceLines, titleText, workloadLines } from './graphLabels';
+import { bindLabel, joinedGroupLines, joinedTitle, ringTitle, serviceLines, titleText, workloadLines } from './graphLabels';
 
 /**
  * Mermaid's entity syntax (`#35;` is "#") for the characters that would end a
@@ -15,8 +15,9 @@ const label = (lines: string[]) => `"${lines.map(esc).join('<br/>')}"`;
 
 /**
  * A Mermaid flowchart (hosted Git forges render these in Markdown): strict binds
- * are solid arrows, relaxed binds dotted; groups outside this app are hexagons
- * with a dashed border; a Service is joined to its workload by a plain line.
+ * are solid arrows, relaxed binds dotted; a joined app's ring is a box inside
+ * this app's ring, its groups hexagons with a dashed border; a Service is joined
+ * to its workload by a plain line.
  */
 export function toMermaid(g: AppGraph): string {
   const out: string[] = ['---', `title: ${JSON.stringify(titleText(g))}`, '---', 'flowchart LR'];
@@ -28,11 +29,10 @@ export function toMermaid(g: AppGraph): string {
     out.push('    end');
   }
   out.push('  end');
-  for (const grp of g.external) out.push(`  ${grp.id}{{${label(externalGroupLines(grp))}}}`);
   for (const s of g.services) out.push(`  ${s.id}([${label(serviceLines(s))}])`);
   for (const b of g.binds) out.push(`  ${b.from} ${b.mode === 'relaxed' ? '-.->' : '-->'}|${label([bindLabel(b)])}| ${b.to}`);
   for (const s of g.services) out.push(`  ${s.id} --- ${s.workload}`);
-  const outside = [...g.joined.flatMap((j) => j.groups), ...g.external].map((x) => x.id);
+  const outside = g.joined.flatMap((j) => j.groups).map((x) => x.id);
   if (outside.length) {
     out.push('  classDef outside stroke-dasharray: 5 5');
     out.push(`  class ${outside.join(',')} outside`);

@@ -16,11 +16,16 @@ export interface ExpectedWorkload {
 
 export interface ExpectedBind {
   from: string;
-  /** First label line of the producer node: a workload name, or service.group outside the app. */
+  /** First label line of the producer node: a workload name, or service.group of a joined app. */
   to: string;
   name: string;
   relaxed: boolean;
-  outside: boolean;
+}
+
+export interface ExpectedJoin {
+  title: string;
+  /** service.group of each group the joined app lists. */
+  groups: string[];
 }
 
 export interface ExpectedApp {
@@ -29,8 +34,8 @@ export interface ExpectedApp {
   ringTitle: string;
   workloads: ExpectedWorkload[];
   binds: ExpectedBind[];
-  /** service.group of every group outside the app that something binds to. */
-  outside: string[];
+  /** The rings of other apps this app joins (ring.join), drawn inside its own. */
+  joined: ExpectedJoin[];
 }
 
 const isMap = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -58,22 +63,23 @@ export function expectedApp(dir: string, env?: string): ExpectedApp {
       ports: (s.ports ?? []).map((p: Obj) => `${p.name} ${p.port}${p.targetPort !== undefined && p.targetPort !== p.port ? ` -> ${p.targetPort}` : ''}/${p.protocol ?? 'TCP'}`),
     };
   });
+  const joined: ExpectedJoin[] = (app.ring?.join ?? []).map((j: Obj) => {
+    const ns = j.namespace ?? app.metadata?.namespace;
+    return { title: `app ${j.app}${ns ? `, namespace ${ns}` : ''}, shared ring (Service ${j.app}-ring)`, groups: j.groups };
+  });
   const binds: ExpectedBind[] = [];
-  const outside = new Set<string>();
   for (const w of names) {
     const relaxed = services[w].bindingMode === 'relaxed';
     for (const [bind, target] of Object.entries(services[w].binds ?? {})) {
       if (typeof target === 'string') {
-        binds.push({ from: w, to: target, name: bind, relaxed, outside: false });
+        binds.push({ from: w, to: target, name: bind, relaxed });
         continue;
       }
+      // a group bind lands on this app's workload running the group, else on the joined app listing it
       const group = `${(target as Obj).service}.${(target as Obj).group ?? 'default'}`;
       const local = names.filter((n) => sg(n) === group);
-      for (const l of local) binds.push({ from: w, to: l, name: bind, relaxed, outside: false });
-      if (!local.length) {
-        binds.push({ from: w, to: group, name: bind, relaxed, outside: true });
-        outside.add(group);
-      }
+      for (const l of local) binds.push({ from: w, to: l, name: bind, relaxed });
+      if (!local.length) for (const j of joined) if (j.groups.includes(group)) binds.push({ from: w, to: group, name: bind, relaxed });
     }
   }
   const key = app.ring?.sealedKey;
@@ -83,7 +89,7 @@ export function expectedApp(dir: string, env?: string): ExpectedApp {
     ringTitle: `gossip ring ${name}-ring, ${key ? `encrypted (SealedSecret ${name}-ring-key)` : 'not encrypted'}`,
     workloads,
     binds,
-    outside: [...outside],
+    joined,
   };
 }
 

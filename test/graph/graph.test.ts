@@ -68,6 +68,8 @@ function compare(
   got: {
     ringTitle?: string;
     ringMembers: string[][];
+    /** Title and group labels of each box nested in the ring box. */
+    joined: { title: string; groups: string[] }[];
     nodes: { lines: string[]; shape: string; outside: boolean }[];
     binds: { from: string[]; to: string[]; text: string; dashed: boolean }[];
     serviceLinks: { from: string[]; to: string[] }[];
@@ -79,6 +81,7 @@ function compare(
   };
   eq('ring title', got.ringTitle, exp.ringTitle);
   eq('ring members', sorted(got.ringMembers.map((l) => l.join('|'))), sorted(exp.workloads.map((w) => w.lines.join('|'))));
+  eq('joined rings', sorted(got.joined.map((j) => `${j.title}: ${sorted(j.groups).join(', ')}`)), sorted(exp.joined.map((j) => `${j.title}: ${sorted(j.groups).join(', ')}`)));
   const withPorts = exp.workloads.filter((w) => w.ports.length);
   eq(
     'nodes',
@@ -86,7 +89,7 @@ function compare(
     sorted([
       ...exp.workloads.map((w) => `workload:${w.lines.join('|')}`),
       ...withPorts.map((w) => `service:${[`Service ${w.name}`, ...w.ports].join('|')}`),
-      ...exp.outside.map((g) => `group:${g}|outside this app:outside`),
+      ...exp.joined.flatMap((j) => j.groups.map((g) => `group:${g}:outside`)),
     ]),
   );
   eq(
@@ -115,6 +118,9 @@ function fromMermaid(parsed: Obj): Parameters<typeof compare>[1] {
   const ring = parsed.subgraphs.find((s: Obj) => s.id === 'ring');
   return {
     ringTitle: ring?.title,
+    joined: parsed.subgraphs
+      .filter((s: Obj) => s.id !== 'ring' && ring?.nodes.includes(s.id))
+      .map((s: Obj) => ({ title: s.title, groups: s.nodes.map((id: string) => lines.get(id)![0]!) })),
     ringMembers: (ring?.nodes ?? []).filter((id: string) => lines.has(id) && MERMAID_SHAPE[parsed.vertices.find((v: Obj) => v.id === id).type] === 'workload').map((id: string) => lines.get(id)!),
     nodes: parsed.vertices.map((v: Obj) => ({ lines: lines.get(v.id)!, shape: MERMAID_SHAPE[v.type] ?? `?${v.type}`, outside: v.classes.includes('outside') })),
     binds: parsed.edges.filter((e: Obj) => e.type === 'arrow_point').map((e: Obj) => ({ from: lines.get(e.start)!, to: lines.get(e.end)!, text: e.text, dashed: e.stroke === 'dotted' })),
@@ -131,6 +137,9 @@ function fromGraphviz(layout: Obj): Parameters<typeof compare>[1] {
   const ring = objects.find((o) => o.name === 'cluster_ring');
   return {
     ringTitle: ring?.label,
+    joined: ((ring?.subgraphs ?? []) as number[])
+      .map((i) => objects[i]!)
+      .map((c) => ({ title: c.label, groups: ((c.nodes ?? []) as number[]).map((n) => lines.get(n)![0]!) })),
     ringMembers: (ring?.nodes ?? []).filter((i: number) => DOT_SHAPE[objects[i]!.shape] === 'workload').map((i: number) => lines.get(i)!),
     nodes: nodes.map((o) => ({ lines: lines.get(o._gvid)!, shape: DOT_SHAPE[o.shape] ?? `?${o.shape}`, outside: o.style === 'dashed' })),
     binds: (layout.edges ?? []).filter((e: Obj) => e.dir !== 'none').map((e: Obj) => ({ from: lines.get(e.tail)!, to: lines.get(e.head)!, text: e.label, dashed: e.style === 'dashed' })),
@@ -188,12 +197,13 @@ cases.forEach((c, i) => {
   });
 });
 
-test('the fixture covers relaxed binds, groups outside the app, a bind by service group and keyword-like names', () => {
+test('the fixture covers relaxed binds, joined rings, binds by service group and keyword-like names', () => {
   const exp = expectedApp(join(FIXTURES, 'binds'));
   assert.ok(exp.binds.some((b) => b.relaxed) && exp.binds.some((b) => !b.relaxed));
-  assert.ok(exp.outside.length >= 2);
+  assert.ok(exp.joined.length >= 2 && exp.joined.some((j) => j.title.includes('namespace')) && exp.joined.some((j) => !j.title.includes('namespace')));
+  assert.ok(exp.binds.some((b) => b.to === 'redis.old'), 'a bind to a joined group');
   assert.ok(exp.workloads.some((w) => w.name === 'end'));
-  assert.ok(exp.binds.some((b) => !b.outside && b.name === 'queue'));
+  assert.ok(exp.binds.some((b) => b.name === 'queue' && b.to === 'subgraph'), 'a group bind landing on a workload');
 });
 
 test('negative controls: the parsers and the comparison can fail', () => {
@@ -208,8 +218,11 @@ test('negative controls: the parsers and the comparison can fail', () => {
   const problems = compare(exp, fromMermaid(swapped!));
   assert.ok(problems.some((p) => p.startsWith('binds') || p.includes('disagree')), problems.join('\n'));
   assert.ok(problems.some((p) => p.startsWith('service links')), problems.join('\n'));
-  const l = layout(texts[i]!.dot.replace(/style=dashed\];\n/, 'style=solid];\n'));
-  assert.ok(compare(exp, fromGraphviz(l)).length > 0);
+  const l = layout(texts[i]!.dot.replace('[label="backend (relaxed)", style=dashed]', '[label="backend (relaxed)", style=solid]'));
+  assert.ok(compare(exp, fromGraphviz(l)).some((p) => p.includes('disagree')));
+  // a joined group drawn outside the ring box
+  const moved = texts[i]!.mermaid.replace(/^ {6}j2_g1\{\{"redis\.old"\}\}\n/m, '').replace(/^ {2}s_end\(/m, '  j2_g1{{"redis.old"}}\n  s_end(');
+  assert.ok(compare(exp, fromMermaid(mermaidParse([moved])[0]!)).some((p) => p.startsWith('joined rings')));
 });
 
 test('README embeds the Mermaid graph of samples/shop exactly as `graph samples/shop` prints it', () => {
