@@ -8,11 +8,11 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Application, ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
-import { CmpServer, instanceName, type PluginSource } from '../cmp/argocd-cmp';
+import { CmpServer, instanceName, manifestEnvEntries, type ManifestRequest, type PluginSource } from '../cmp/argocd-cmp';
 import { request, server } from '../cmp/habitat';
 import { buildArgocd, find, installDocs, ROOT } from '../packaging/argocdBuild';
 import { crdValidator } from '../packaging/crdSchema';
@@ -110,26 +110,70 @@ test('every generated Application is valid for the Argo CD models and the v3.5.1
   }
 });
 
+/** What the repo-server sends for a generated Application. */
+const toRequest = (a: Obj): ManifestRequest =>
+  request(a.spec.source.path, {
+    appName: instanceName(a.metadata.name, a.metadata.namespace),
+    namespace: a.spec.destination.namespace,
+    projectName: a.spec.project,
+    repoURL: a.spec.source.repoURL,
+    targetRevision: a.spec.source.targetRevision,
+    plugin: a.spec.source.plugin as PluginSource,
+  });
+
+/**
+ * reposerver/repository/utils.go getApplicationRootPath: with
+ * reposerver.plugin.use.manifest.generate.paths, generation receives the common
+ * root of the annotation's paths (";"-separated; relative to the app path, or to
+ * the repository when they start with "/") and of the app path itself.
+ */
+function generationRoot(repoDir: string, appRel: string, annotation: string | undefined): string {
+  const appPath = join(repoDir, appRel);
+  const paths = (annotation ?? '').split(';').filter(Boolean).map((p) => normalize(p.startsWith('/') ? join(repoDir, p) : join(appPath, p)));
+  if (!paths.length) return repoDir;
+  let common = appPath.split(sep);
+  for (const p of paths) {
+    const parts = p.split(sep);
+    let i = 0;
+    while (i < Math.min(common.length, parts.length) && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(sep) || sep;
+}
+
 test('every generated Application renders through the sidecar, with .git left out as argocd/ configures', async () => {
   const cm = find(buildArgocd('install'), 'ConfigMap', 'argocd-cmd-params-cm')!;
   // ARGOCD_REPO_SERVER_PLUGIN_TAR_EXCLUSIONS is ";"-separated (argocd_repo_server.go)
   const cmp = server({ tarExclusions: cm.data['reposerver.plugin.tar.exclusions'].split(';') });
   for (const a of apps) {
-    const q = request(a.spec.source.path, {
-      appName: instanceName(a.metadata.name, a.metadata.namespace),
-      namespace: a.spec.destination.namespace,
-      projectName: a.spec.project,
-      repoURL: a.spec.source.repoURL,
-      targetRevision: a.spec.source.targetRevision,
-      plugin: a.spec.source.plugin as PluginSource,
-    });
-    const r = await cmp.generate(repo.dir, q);
+    const r = await cmp.generate(repo.dir, toRequest(a));
     assert.ok(r.objects.length > 0, a.metadata.name);
     for (const o of r.objects) assert.is((o.metadata as Obj).namespace, a.spec.destination.namespace, `${a.metadata.name}: ${o.kind}`);
   }
   // the app without metadata.name takes the Application's name
   const web = await cmp.generate(repo.dir, request('apps/Web_Store', { appName: 'web-store', namespace: 'web-store' }));
   assert.ok(web.objects.some((o) => o.kind === 'Service' && (o.metadata as Obj).name === 'web-store-ring'));
+});
+
+test('with use.manifest.generate.paths (shipped) generation receives only the app directory, and renders the same bytes', async () => {
+  const cm = find(buildArgocd('install'), 'ConfigMap', 'argocd-cmd-params-cm')!;
+  assert.is(cm.data['reposerver.plugin.use.manifest.generate.paths'], 'true');
+  const cmp = server({ tarExclusions: cm.data['reposerver.plugin.tar.exclusions'].split(';') });
+  for (const a of apps) {
+    const q = toRequest(a);
+    const root = generationRoot(repo.dir, q.path, a.metadata.annotations?.['argocd.argoproj.io/manifest-generate-paths']);
+    assert.is(root, join(repo.dir, q.path), `${a.metadata.name}: only its own directory is sent`);
+    const entries = manifestEnvEntries(q);
+    // discovery (MatchRepository) still receives the whole repository ...
+    assert.equal(await cmp.matchRepository(repo.dir, q.path, entries), { isSupported: true, isDiscoveryEnabled: true });
+    // ... generation only the root computed from the annotation
+    const reduced = await cmp.generateManifest(root, relative(root, join(repo.dir, q.path)) || '.', entries);
+    const full = await cmp.generate(repo.dir, q);
+    assert.is(reduced.rawStdout, full.rawStdout, a.metadata.name);
+  }
+  assert.is(generationRoot('/r', 'apps/a', undefined), '/r', 'no annotation: the whole repository');
+  assert.is(generationRoot('/r', 'apps/a', '.;../b'), '/r/apps');
+  assert.is(generationRoot('/r', 'apps/a', '/shared'), '/r');
 });
 
 test('the sidecar receives no .git with the shipped exclusion', async () => {

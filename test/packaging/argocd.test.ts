@@ -45,6 +45,7 @@ function validate(o: Obj): void {
   if (problems.length) throw new Error(`CRD schema: ${problems.join('; ')}`);
 }
 
+const SHIPPED = { 'reposerver.plugin.tar.exclusions': '.git', 'reposerver.plugin.use.manifest.generate.paths': 'true' };
 const key = (d: Obj) => `${d.kind}/${d.metadata.name}`;
 const repoServer = find(docs, 'Deployment', 'argocd-repo-server')!;
 const original = find(install, 'Deployment', 'argocd-repo-server')!;
@@ -137,14 +138,15 @@ test('the patch leaves the install untouched apart from the sidecar, its /tmp vo
   assert.ok(podSpec.containers.some((c: Obj) => c.name === repoServer.spec.template.metadata.annotations['kubectl.kubernetes.io/default-container']));
 });
 
-test('argocd-cmd-params-cm: .git is not sent to the sidecar, under the key the real repo-server reads', () => {
+test('argocd-cmd-params-cm: no .git and only the manifest-generate-paths for the sidecar, under the keys the real repo-server reads', () => {
   const cm = find(docs, 'ConfigMap', 'argocd-cmd-params-cm')!;
   const before = find(install, 'ConfigMap', 'argocd-cmd-params-cm')!;
   assert.equal({ ...cm, data: undefined, metadata: { ...cm.metadata, namespace: undefined } }, { ...before, data: undefined, metadata: { ...before.metadata, namespace: undefined } });
-  assert.equal(cm.data, { 'reposerver.plugin.tar.exclusions': '.git' });
+  assert.equal(cm.data, SHIPPED);
   const env = Object.fromEntries(original.spec.template.spec.containers.find((c: Obj) => c.name === 'argocd-repo-server').env.map((e: Obj) => [e.name, e]));
   for (const [name, k] of [
     ['ARGOCD_REPO_SERVER_PLUGIN_TAR_EXCLUSIONS', 'reposerver.plugin.tar.exclusions'],
+    ['ARGOCD_REPO_SERVER_PLUGIN_USE_MANIFEST_GENERATE_PATHS', 'reposerver.plugin.use.manifest.generate.paths'],
     ['ARGOCD_REPO_SERVER_PARALLELISM_LIMIT', 'reposerver.parallelism.limit'],
   ]) {
     assert.equal(env[name!]?.valueFrom?.configMapKeyRef, { name: 'argocd-cmd-params-cm', key: k, optional: true }, name);
@@ -159,7 +161,7 @@ test('HA install: every repo-server replica carries its own sidecar', () => {
   // the sidecar is in the pod template, so each replica's pod runs one
   assert.equal(rs.spec.template.spec.containers.find((c: Obj) => c.name === 'habitat-cmp'), sidecar);
   // merged into the HA install's own settings, which stay
-  assert.equal(find(ha, 'ConfigMap', 'argocd-cmd-params-cm')!.data, { ...find(installDocs('ha-install'), 'ConfigMap', 'argocd-cmd-params-cm')!.data, 'reposerver.plugin.tar.exclusions': '.git' });
+  assert.equal(find(ha, 'ConfigMap', 'argocd-cmd-params-cm')!.data, { ...find(installDocs('ha-install'), 'ConfigMap', 'argocd-cmd-params-cm')!.data, ...SHIPPED });
 });
 
 test('Applications name the plugin as Argo CD addresses it and point at a habitat.yaml', () => {
