@@ -65,7 +65,6 @@ export interface GraphBind {
   target: BindTarget;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const groupKey = (g: { service: string; group: string }) => `${g.service}.${g.group}`;
 
 // Workload names are DNS-1035 labels (no "_"), so "-" -> "_" cannot make two ids
@@ -89,7 +88,7 @@ export function appGraph(model: AppModel): AppGraph {
       app: j.app,
       ...(namespace !== undefined ? { namespace } : {}),
       ringService: `${j.app}-ring`,
-      groups: [...j.groups].sort((a, b) => cmp(groupKey(a), groupKey(b))).map((g, k) => ({ id: `j${i + 1}_g${k + 1}`, service: g.service, group: g.group })),
+      groups: j.groups.map((g, k) => ({ id: `j${i + 1}_g${k + 1}`, service: g.service, group: g.group })),
     };
   });
 
