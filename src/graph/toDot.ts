@@ -13,7 +13,9 @@ const lines = (ls: string[]) => q(ls.join('\n'));
 export function toDot(g: AppGraph): string {
   const out: string[] = [`digraph ${q(g.app)} {`];
   out.push(`  graph [rankdir=LR, label=${q(titleText(g))}, labelloc=t];`);
-  out.push('  node [shape=box, style=rounded];');
+  // Wider than Graphviz's default margin: sizes estimated without fonts (the
+  // WebAssembly build, servers) come out narrower than many renderers draw the text.
+  out.push('  node [shape=box, style=rounded, margin="0.2,0.08"];');
   out.push(`  subgraph "cluster_ring" {`);
   out.push(`    graph [label=${q(ringTitle(g))}, style=rounded];`);
   for (const w of g.workloads) out.push(`    ${q(w.id)} [label=${lines(workloadLines(w))}];`);
