@@ -12,9 +12,11 @@ const VERSION = typeof HABITAT_CMP_VERSION === 'string' ? HABITAT_CMP_VERSION : 
 // Sealing pulls in node:crypto and the YAML editor; loaded only when asked for.
 const seal: Command = async (argv, io) => (await import('./commands/seal')).run(argv, io);
 const ringKey: Command = async (argv, io) => (await import('./commands/ringKey')).run(argv, io);
+// Not on Argo CD's path (generate), so they cost the plugin nothing at start-up.
 const importCmd: Command = async (argv, io) => (await import('./commands/import')).run(argv, io);
+const graph: Command = async (argv, io) => (await import('./commands/graph')).run(argv, io);
 
-const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey, import: importCmd };
+const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey, import: importCmd, graph };
 
 const USAGE = `habitat-cmp ${VERSION}: render Habitat apps (habitat.yaml) into Kubernetes manifests
 
@@ -27,6 +29,8 @@ Usage:
   habitat-cmp parameters        Argo CD: the dynamic parameter announcement (JSON)
   habitat-cmp seal [DIR] --service W --key K [--raw] [--scope S] [--cert FILE] [--from-file F]
   habitat-cmp ring-key [DIR] [--name RING] [--cert FILE]
+  habitat-cmp graph [DIR]       the app as a Mermaid (default) or Graphviz DOT graph
+      same input flags as render; --output mermaid|dot
   habitat-cmp schema            JSON Schema of habitat.yaml
   habitat-cmp import FILE...    Habitat Operator manifests (+ their Secrets) -> habitat.yaml
       --out DIR  --cert FILE  --name APP  --namespace NS  --split  --seal-config
