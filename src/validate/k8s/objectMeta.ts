@@ -12,6 +12,8 @@ export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 const nameProblem = (rule: NameRule, name: string): string | undefined =>
   rule === 'dns1123-subdomain' ? dns1123SubdomainProblem(name) : rule === 'dns1123-label' ? dns1123LabelProblem(name) : dns1035Problem(name, 63);
 
+export const LABEL_VALUE_RULE = 'label values are empty, or at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+
 /** apimachinery ValidateLabels: every key IsQualifiedName, every value IsValidLabelValue. */
 export function validateLabels(labels: unknown, path: FieldPath, what = 'label'): Finding[] {
   const out: Finding[] = [];
@@ -19,7 +21,10 @@ export function validateLabels(labels: unknown, path: FieldPath, what = 'label')
     const kp = labelKeyProblem(k);
     if (kp) out.push(finding('k8s-label-key-invalid', [...path, k], `${what} key ${q(k)} ${kp}`, { key: true }));
     const vp = labelValueProblem(String(v));
-    if (vp) out.push(finding('k8s-label-value-invalid', [...path, k], `value ${q(String(v))} of ${what} ${q(k)} ${vp}`, { hint: 'label values are at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or empty)' }));
+    if (vp) {
+      const why = vp.startsWith('is ') ? `: it ${vp}` : '';
+      out.push(finding('k8s-label-value-invalid', [...path, k], `${q(String(v))} is not a valid value for ${what} ${k}${why}`, { hint: LABEL_VALUE_RULE }));
+    }
   }
   return out;
 }
