@@ -22,7 +22,8 @@ export function checkRenderedObjects(objects: readonly K8sObject[], app: AppMode
     for (const f of validateRenderedObject(obj, rules)) {
       const src = habitatSourceOf(obj, f, app, raw);
       const at = loc.at(src.path, src.part);
-      const d = f.warning ? warning(f.code, f.message, at, f.hint) : error(f.code, f.message, at, f.hint);
+      const hint = src.hint ?? f.hint;
+      const d = f.warning ? warning(f.code, f.message, at, hint) : error(f.code, f.message, at, hint);
       // App labels and the service name reach several objects; say it once.
       const id = `${d.code}\u0000${d.offset}\u0000${d.message}`;
       if (seen.has(id)) continue;

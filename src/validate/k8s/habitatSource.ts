@@ -10,6 +10,8 @@ import { asList, asObj, asStr } from './untyped';
 export interface HabitatSource {
   path: (string | number)[];
   part: 'key' | 'value';
+  /** Replaces the finding's hint when the value reached the field indirectly. */
+  hint?: string;
 }
 
 /** Pod template fields habitat-cmp copies 1:1 from services.W.pod (see render/statefulSet.ts). */
@@ -48,8 +50,9 @@ export function habitatSourceOf(obj: K8sObject, f: Finding, app: AppModel, raw: 
   const labelSource = (key: string): HabitatSource => {
     if (has(app.labels, key)) return { path: ['metadata', 'labels', key], part };
     if (!w || !rs) return appSource;
-    if (key === 'app.kubernetes.io/component') return rs.service !== undefined ? svc(['service'], 'value') : whole;
-    if (key === 'habitat.sh/service-group') return rs.group !== undefined ? svc(['group'], 'value') : rs.service !== undefined ? svc(['service'], 'value') : whole;
+    const hint = `the workload's objects are labelled ${key} with it; label values start and end with a letter or digit, and are at most 63 characters`;
+    if (key === 'app.kubernetes.io/component') return rs.service !== undefined ? { ...svc(['service'], 'value'), hint } : whole;
+    if (key === 'habitat.sh/service-group') return rs.group !== undefined ? { ...svc(['group'], 'value'), hint } : rs.service !== undefined ? { ...svc(['service'], 'value'), hint } : whole;
     if (key === 'habitat.sh/topology' && rs.topology !== undefined) return svc(['topology'], 'value');
     return whole;
   };
@@ -104,7 +107,7 @@ export function habitatSourceOf(obj: K8sObject, f: Finding, app: AppModel, raw: 
   const container = p.slice(0, 5);
   const [field, i, leaf] = [e, rest[0], rest[1]];
   if (field === 'image') return svc(['image']);
-  if (field === 'resources') return svc(['resources', ...rest.filter((x): x is string | number => x !== undefined)]);
+  if (field === 'resources') return rest.length ? svc(['resources', ...rest.filter((x): x is string | number => x !== undefined)]) : svc(['resources'], 'key');
   if (field === 'env' && typeof i === 'number') {
     const name = asStr(asObj(fieldAt(obj, [...container, 'env', i]))?.name) ?? '';
     if (w.env.some(([k]) => k === name)) return svc(['env', name], leaf === 'name' || f.key ? 'key' : 'value');

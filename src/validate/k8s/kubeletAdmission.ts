@@ -23,7 +23,7 @@ export function validateKubeletAdmission(spec: unknown, specPath: FieldPath): Fi
     const at = fromContainer ? [...specPath, 'containers', i, 'securityContext', 'runAsNonRoot'] : [...specPath, 'securityContext', 'runAsNonRoot'];
     if (uid === 0) out.push(finding('k8s-run-as-non-root-image-root', at, 'runAsNonRoot is true but runAsUser is 0 (root): the kubelet refuses to start the container', { hint: 'set runAsUser to a non-zero uid, or drop runAsNonRoot' }));
     else if (uid === undefined) {
-      out.push(finding('k8s-run-as-non-root-image-root', at, 'runAsNonRoot is true but no runAsUser is set, and Habitat images run as root: the kubelet refuses to start the container', { hint: 'also set securityContext.runAsUser (and runAsGroup: 0 so /hab stays writable), or drop runAsNonRoot' }));
+      out.push(finding('k8s-run-as-non-root-image-root', at, 'runAsNonRoot is true but no runAsUser is set, and Habitat images run as root: the kubelet refuses to start the container', { hint: 'set securityContext.runAsUser to a non-zero uid as well, or drop runAsNonRoot' }));
     }
   });
   return out;

@@ -29,6 +29,6 @@ export function validateRenderedObject(obj: Obj, rules: KubeRules): Finding[] {
         return validateObjectMeta(obj.metadata, 'dns1123-subdomain', String(obj.kind));
     }
   })();
-  // An object already too large for its kind is reported once, as that.
-  return errors.some((f) => f.code === 'k8s-configmap-too-large') ? errors : [...errors, ...lastAppliedWarning(obj)];
+  // An object already too large for its kind, or for its annotations, is reported once, as that.
+  return errors.some((f) => f.code === 'k8s-configmap-too-large' || f.code === 'k8s-annotations-too-large') ? errors : [...errors, ...lastAppliedWarning(obj)];
 }
