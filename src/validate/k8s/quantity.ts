@@ -36,7 +36,8 @@ export function parseQuantity(s: string): Quantity | undefined {
     ? { negative: sign === '-', m: BigInt(digits), e: exp - frac.length }
     : { negative: sign === '-', m: BigInt(digits) << BigInt(exp), e: -frac.length };
   if (q.m === 0n) return { negative: false, m: 0n, e: 0 };
-  if (q.e < -9) q = { ...q, m: ceilDiv(q.m, pow10(-9 - q.e)), e: -9 };
+  // Below 1n a positive value rounds up to 1n; past its own digits no power of ten needs writing out.
+  if (q.e < -9) q = { ...q, m: -9 - q.e > digitCount(q.m) ? 1n : ceilDiv(q.m, pow10(-9 - q.e)), e: -9 };
   if (base === 2 && compareQuantity({ ...q, negative: false }, { negative: false, m: MAX_INT64, e: 0 }) > 0) q = { ...q, m: MAX_INT64, e: 0 };
   return q;
 }
