@@ -81,6 +81,15 @@ test('pod template: volumes, containers, mounts, probes, ports', () => {
   const g = sts();
   container(g).env.push({ name: 'X', valueFrom: { secretKeyRef: { name: 'Bad_Name', key: 'a b' } } });
   assert.equal(codes(g), ['k8s-container-invalid', 'k8s-container-invalid']);
+  const h = sts();
+  container(h).env.push(
+    { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    { name: 'IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+    { name: 'ZONE', valueFrom: { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } } },
+  );
+  assert.equal(codes(h), [], 'downward API env, apiVersion defaulted');
+  container(h).env.push({ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.hostname' } } }, { name: 'V', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.uid' } } });
+  assert.equal(codes(h), ['k8s-container-invalid', 'k8s-container-invalid']);
 });
 
 test('claim templates: ValidatePersistentVolumeClaimTemplate', () => {

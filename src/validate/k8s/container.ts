@@ -1,4 +1,4 @@
-import { dns1123LabelProblem, portNameProblem } from '../dnsNames';
+import { dns1123LabelProblem, labelKeyProblem, portNameProblem } from '../dnsNames';
 import { finding, type FieldPath, type Finding } from './finding';
 import { configMapKeyProblem, dns1123SubdomainProblem, envVarNameProblem } from './formats';
 import type { KubeRules } from './kubeRules';
@@ -40,6 +40,24 @@ function keySelector(raw: unknown, p: FieldPath): Finding[] {
   return out;
 }
 
+/** core validEnvDownwardAPIFieldPathExpressions. */
+const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+
+/** core validateObjectFieldSelector for env; apiVersion is defaulted to v1 before validation. */
+function fieldRef(raw: unknown, p: FieldPath): Finding[] {
+  const f = asObj(raw) ?? {};
+  const path = asStr(f.fieldPath) ?? '';
+  const apiVersion = asStr(f.apiVersion) ?? 'v1';
+  if (apiVersion !== 'v1') return [finding('k8s-container-invalid', [...p, 'apiVersion'], `fieldRef apiVersion ${q(apiVersion)} is not supported`)];
+  const sub = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
+  if (sub) {
+    const key = sub[1] === 'annotations' ? sub[2]!.toLowerCase() : sub[2]!;
+    const kp = labelKeyProblem(key);
+    return kp ? [finding('k8s-container-invalid', [...p, 'fieldPath'], `fieldRef key ${q(sub[2])} ${kp}`)] : [];
+  }
+  return ENV_FIELD_PATHS.includes(path) ? [] : [finding('k8s-container-invalid', [...p, 'fieldPath'], `fieldRef fieldPath ${q(path)} is not supported for environment variables`)];
+}
+
 /** core ValidateEnv (names by the rules of the cluster's version) and validateEnvVarValueFrom. */
 function env(list: unknown, rules: KubeRules, p: FieldPath): Finding[] {
   const out: Finding[] = [];
@@ -58,8 +76,7 @@ function env(list: unknown, rules: KubeRules, p: FieldPath): Finding[] {
     if (sources.length !== 1) out.push(finding('k8s-container-invalid', vp, 'valueFrom needs exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef'));
     if (asStr(e.value)) out.push(finding('k8s-container-invalid', vp, 'valueFrom may not be set together with a value'));
     for (const k of ['configMapKeyRef', 'secretKeyRef'] as const) if (from[k] !== undefined) out.push(...keySelector(from[k], [...vp, k]));
-    const fieldRef = asObj(from.fieldRef);
-    if (fieldRef && (!asStr(fieldRef.apiVersion) || !asStr(fieldRef.fieldPath))) out.push(finding('k8s-container-invalid', [...vp, 'fieldRef'], 'fieldRef needs apiVersion and fieldPath'));
+    if (from.fieldRef !== undefined) out.push(...fieldRef(from.fieldRef, [...vp, 'fieldRef']));
   });
   return out;
 }
@@ -95,7 +112,8 @@ function volumeMounts(list: unknown, volumes: ReadonlySet<string>, p: FieldPath)
     const clean = cleanPath(path);
     const prev = seen.get(clean);
     if (prev !== undefined) {
-      out.push(finding('k8s-mount-path-duplicate', [...p, i, 'mountPath'], `mount path ${q(path)} is already used by the ${q(prev)} volume`, { hint: 'choose another mountPath; habitat-cmp mounts /hab/peers and /hab/user/<service>/config itself' }));
+      const others = asList(list).map((o) => asStr(asObj(o)?.mountPath) ?? '').filter((x) => cleanPath(x) !== clean);
+      out.push(finding('k8s-mount-path-duplicate', [...p, i, 'mountPath'], `mount path ${q(path)} is already used by the ${q(prev)} volume`, { hint: `choose another mountPath${others.length ? `; also taken: ${others.join(', ')}` : ''}` }));
     } else seen.set(clean, name);
   });
   return out;
