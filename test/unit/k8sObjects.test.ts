@@ -181,7 +181,11 @@ test('pass-through: security context, DNS, names, host aliases, image pull secre
   assert.equal(pod({ securityContext: { seccompProfile: { type: 'RuntimeDefault', localhostProfile: 'x' } } }), ['k8s-security-context-invalid']);
   assert.equal(pod({ securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: ' x' } } }), ['k8s-security-context-invalid']);
   assert.equal(pod({ securityContext: { appArmorProfile: {} } }), ['k8s-security-context-invalid']);
-  assert.equal(pod({ securityContext: { sysctls: [{ name: 'net.core.somaxconn', value: '1' }, { name: 'net.core.somaxconn', value: '2' }, { name: 'Bad', value: '' }] } }), ['k8s-security-context-invalid', 'k8s-security-context-invalid']);
+  assert.equal(pod({ securityContext: { sysctls: [{ name: 'net.ipv4.tcp_syncookies', value: '1' }, { name: 'net.ipv4.tcp_syncookies', value: '0' }, { name: 'Bad', value: '' }] } }), ['k8s-security-context-invalid', 'k8s-security-context-invalid']);
+  assert.equal(pod({ securityContext: { sysctls: [{ name: 'net/ipv4/ip_local_port_range', value: '1024 65535' }, { name: 'kernel.shm_rmid_forced', value: '1' }] } }), [], 'safe sysctls, also written with slashes');
+  const o = sts();
+  podSpec(o).securityContext = { sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] };
+  assert.equal(check(o).map((f) => [f.code, f.warning]), [['k8s-sysctl-not-safe', true]], 'the kubelet refuses unsafe sysctls unless the node allows them: a warning');
   assert.equal(pod({ securityContext: { fsGroupChangePolicy: 'Never', supplementalGroupsPolicy: 'Union', seLinuxChangePolicy: 'Sometimes' } }), ['k8s-security-context-invalid', 'k8s-security-context-invalid', 'k8s-security-context-invalid']);
   assert.equal(pod({ securityContext: { windowsOptions: { hostProcess: true, runAsUserName: 'a\\b\\c', gmsaCredentialSpecName: 'X' } } }), ['k8s-security-context-invalid', 'k8s-security-context-invalid', 'k8s-security-context-invalid']);
   assert.equal(pod({ securityContext: { runAsNonRoot: true, runAsUser: 0 } }), ['k8s-run-as-non-root-image-root']);

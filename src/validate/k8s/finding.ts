@@ -44,6 +44,7 @@ export type K8sCode =
   | 'k8s-image-pull-secret-invalid'
   // the kubelet refuses to start the container (pkg/kubelet)
   | 'k8s-run-as-non-root-image-root'
+  | 'k8s-sysctl-not-safe'
   // StatefulSet, its claim templates and the pods and claims its controller creates
   | 'k8s-statefulset-invalid'
   | 'k8s-statefulset-pod-name-invalid'
