@@ -44,6 +44,9 @@ test('StatefulSet spec: ValidateStatefulSetSpec', () => {
   const c = sts();
   c.spec.selector = { matchLabels: {} };
   assert.equal(codes(c), ['k8s-statefulset-invalid']);
+  const d = sts();
+  podSpec(d).restartPolicy = 'Sometimes';
+  assert.equal(codes(d), ['k8s-statefulset-invalid', 'k8s-restart-policy-invalid']);
 });
 
 test('names the StatefulSet controller derives must fit too', () => {
