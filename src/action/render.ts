@@ -22,6 +22,7 @@ import { checkRing } from '../validate/checkRing';
 import { checkSealing } from '../validate/checkSealing';
 import { checkSecretSizes } from '../validate/checkSecretSizes';
 import { checkWorkloads } from '../validate/checkWorkloads';
+import { checkRenderedObjects } from '../validate/k8s/checkRenderedObjects';
 import { Locator } from '../validate/locator';
 
 export const HABITAT_FILE = 'habitat.yaml';
@@ -166,6 +167,7 @@ function runPipeline(
     if (!s) return loc.at(['ring', 'sealedKey']);
     return loc.at(['services', w!, ...(s.config ? ['config'] : s.configFile !== undefined ? ['configFile'] : [])], s.config || s.configFile !== undefined ? 'value' : 'key');
   }));
+  diagnostics.push(...checkRenderedObjects(objects, built.model, merged, inputs.kubeVersion, loc));
   lap('render');
   if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
   return { objects, model: built.model, ...withRaw, diagnostics, sources, timings };

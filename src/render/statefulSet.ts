@@ -84,7 +84,10 @@ export function statefulSet(app: AppModel, w: Workload, toml: string): Record<st
     annotations?: Record<string, unknown>;
     labels?: Record<string, unknown>;
     securityContext?: Record<string, unknown>;
+    nodeSelector?: Record<string, unknown>;
   };
+  // Like labels, nodeSelector values may be written as YAML numbers or booleans; the API wants strings.
+  if (passThrough.nodeSelector) passThrough.nodeSelector = Object.fromEntries(Object.entries(passThrough.nodeSelector).map(([k, v]) => [k, String(v)]));
   const annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(userAnnotations ?? {})) annotations[k] = String(v);
   if (w.configUpdate === 'restart') annotations['habitat.sh/config-hash'] = contentHash(...configFingerprint(w, toml));

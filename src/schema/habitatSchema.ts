@@ -6,6 +6,8 @@
  * Compiled to a standalone validator at build time (scripts/build.mjs); the
  * `schema` command prints this object.
  */
+import { podDefinitions, podSchema } from './podSchema';
+
 const scalarMap = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } } as const;
 const quantity = { type: ['string', 'number'], pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$' } as const;
 
@@ -85,30 +87,7 @@ const serviceProperties = {
     },
   },
   configUpdate: { enum: ['reload', 'restart'] },
-  pod: {
-    type: 'object',
-    description: 'Pass-through to the pod template (scheduling and security).',
-    additionalProperties: false,
-    properties: {
-      annotations: scalarMap,
-      labels: scalarMap,
-      nodeSelector: scalarMap,
-      tolerations: { type: 'array', items: { type: 'object' } },
-      affinity: { type: 'object' },
-      topologySpreadConstraints: { type: 'array', items: { type: 'object' } },
-      serviceAccountName: { type: 'string' },
-      automountServiceAccountToken: { type: 'boolean' },
-      securityContext: { type: 'object' },
-      imagePullSecrets: { type: 'array', items: { type: 'object' } },
-      priorityClassName: { type: 'string' },
-      runtimeClassName: { type: 'string' },
-      schedulerName: { type: 'string' },
-      terminationGracePeriodSeconds: { type: 'integer', minimum: 0 },
-      dnsPolicy: { type: 'string' },
-      dnsConfig: { type: 'object' },
-      hostAliases: { type: 'array', items: { type: 'object' } },
-    },
-  },
+  pod: podSchema,
 } as const;
 
 /** `service.group` of another app's ring, as `--bind` spells it (no `.`, `@` or `#` inside either part). */
@@ -151,6 +130,7 @@ export const habitatSchema = {
   // One definition for base and overlays keeps the generated validator small (start-up cost).
   definitions: {
     service: { type: 'object', additionalProperties: false, properties: serviceProperties },
+    ...podDefinitions,
   },
   additionalProperties: false,
   properties: {

@@ -12,7 +12,6 @@ export const RESERVED_PORTS = new Map([[9631, 'the Supervisor HTTP gateway'], [9
 /** Departure rumour plus the Supervisor's default 8 s service ShutdownTimeout (core/src/os/process.rs), with room to spare. */
 export const MIN_GRACE_SECONDS = 10;
 export const RESERVED_PORT_NAMES = new Set(['hab-gossip', 'hab-gossip-udp', 'hab-http']);
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** Env the renderer sets; a user value would silently break the ring or binds. */
 const reservedEnv = (n: string) => n === 'HAB_LICENSE' || n === 'HAB_RING_KEY' || n === 'HAB_RING' || n.startsWith('HAB_BIND_') || n.startsWith('HAB_CMP_');
 
@@ -67,9 +66,9 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
       if (reserved) out.push(error('port-reserved', `port ${target} is ${reserved}`, loc.at([...base, 'ports', i, port.targetPort !== undefined ? 'targetPort' : 'port']), 'the ring Service already exposes the Supervisor ports; pick another port'));
     });
 
+    // Name syntax depends on the Kubernetes version: checked on the rendered StatefulSet (validate/k8s).
     for (const [k] of Object.entries(s.env ?? {})) {
-      if (!ENV_NAME.test(k)) out.push(error('env-name-invalid', `environment variable name "${k}" is invalid`, loc.at([...base, 'env', k], 'key'), 'use letters, digits, "_", "-" and ".", not starting with a digit'));
-      else if (reservedEnv(k)) out.push(error('env-reserved', `environment variable ${k} is set by habitat-cmp`, loc.at([...base, 'env', k], 'key'), k.startsWith('HAB_BIND_') ? 'declare the bind under "binds" instead' : k.startsWith('HAB_CMP_') ? 'HAB_CMP_* variables describe the pod to habitat-cmp\'s start-up script' : k === 'HAB_LICENSE' ? 'the license is accepted with accept-no-persist for you' : 'set ring.sealedKey instead'));
+      if (reservedEnv(k)) out.push(error('env-reserved', `environment variable ${k} is set by habitat-cmp`, loc.at([...base, 'env', k], 'key'), k.startsWith('HAB_BIND_') ? 'declare the bind under "binds" instead' : k.startsWith('HAB_CMP_') ? 'HAB_CMP_* variables describe the pod to habitat-cmp\'s start-up script' : k === 'HAB_LICENSE' ? 'the license is accepted with accept-no-persist for you' : 'set ring.sealedKey instead'));
     }
 
     const edges: string[] = [];

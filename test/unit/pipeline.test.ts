@@ -80,11 +80,11 @@ test('configUpdate restart: the hash annotation changes with the config, reload 
 
 test('the pod pass-through lands in the pod spec and fsGroup defaults to 42 with persistence', () => {
   const fs = memFs({
-    'habitat.yaml': app('  r:\n    image: x/r\n    persistence: {size: 1Gi, mountPath: /data}\n    pod:\n      tolerations: [{key: a, operator: Exists}]\n      securityContext: {runAsNonRoot: true}\n      annotations: {x: "1"}\n'),
+    'habitat.yaml': app('  r:\n    image: x/r\n    persistence: {size: 1Gi, mountPath: /data}\n    pod:\n      tolerations: [{key: a, operator: Exists}]\n      securityContext: {runAsNonRoot: true, runAsUser: 42}\n      annotations: {x: "1"}\n'),
   });
   const r = renderAction(fs, {});
   const sts = r.objects.find((o) => o.kind === 'StatefulSet') as unknown as { spec: { template: { metadata: { annotations: object }; spec: Record<string, unknown> } } };
-  assert.equal(sts.spec.template.spec.securityContext, { fsGroup: 42, runAsNonRoot: true });
+  assert.equal(sts.spec.template.spec.securityContext, { fsGroup: 42, runAsNonRoot: true, runAsUser: 42 });
   assert.equal(sts.spec.template.spec.tolerations, [{ key: 'a', operator: 'Exists' }]);
   assert.equal(sts.spec.template.metadata.annotations, { x: '1' });
   for (const o of r.objects) validateK8s(o);
