@@ -109,6 +109,7 @@ export function buildModel(
     name: ident.name,
     labels: Object.fromEntries(Object.entries(app.metadata?.labels ?? {}).map(([k, v]) => [k, str(v)])),
     scope: app.sealing?.scope ?? 'strict',
+    serverSideApply: app.sync?.serverSideApply === true,
     pdbApiVersion: pdbApiVersion(inputs.kubeVersion),
     workloads,
   };

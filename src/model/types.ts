@@ -54,6 +54,8 @@ export interface AppModel {
   labels: Record<string, string>;
   ringSealedKey?: string;
   scope: Scope;
+  /** Argo CD applies server-side (habitat.yaml sync.serverSideApply): no client-side-apply size limit. */
+  serverSideApply: boolean;
   /** policy/v1 or policy/v1beta1, from KUBE_VERSION. */
   pdbApiVersion: 'policy/v1' | 'policy/v1beta1';
   /** Sorted by name. */

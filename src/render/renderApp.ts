@@ -20,5 +20,16 @@ export function renderApp(app: AppModel): K8sObject[] {
     if (w.ports.length) out.push(appService(app, w));
     if (w.topology === 'leader') out.push(podDisruptionBudget(app, w));
   }
-  return out as K8sObject[];
+  return (app.serverSideApply ? out.map(serverSide) : out) as K8sObject[];
+}
+
+export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+/**
+ * The per-object form of Argo CD's sync option, so declaring server-side apply in
+ * habitat.yaml is enough: it holds whatever the Application's syncOptions say.
+ */
+function serverSide(o: Record<string, unknown>): Record<string, unknown> {
+  const meta = o.metadata as Record<string, unknown>;
+  return { ...o, metadata: { ...meta, annotations: { ...(meta.annotations as object | undefined), [SYNC_OPTIONS]: 'ServerSideApply=true' } } };
 }

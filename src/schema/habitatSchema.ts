@@ -117,6 +117,18 @@ const metadataProperties = {
   labels: scalarMap,
 } as const;
 
+/** How Argo CD applies the objects; only what changes what habitat-cmp may render. */
+const syncSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    serverSideApply: {
+      type: 'boolean',
+      description: 'Argo CD applies with ServerSideApply=true (every object is annotated so): no last-applied-configuration copy, so objects may exceed the 256 KiB client-side-apply limit.',
+    },
+  },
+} as const;
+
 export const habitatSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://habitat-cmp.dev/schema/habitat-v1.json',
@@ -145,6 +157,7 @@ export const habitatSchema = {
         scope: { enum: ['strict', 'namespace-wide', 'cluster-wide'] },
       },
     },
+    sync: syncSchema,
     services: {
       type: 'object',
       minProperties: 1,
@@ -159,6 +172,7 @@ export const habitatSchema = {
         properties: {
           metadata: { type: 'object', additionalProperties: false, properties: { labels: scalarMap, namespace: metadataProperties.namespace } },
           ring: { type: 'object', additionalProperties: false, properties: { sealedKey: { type: 'string', minLength: 1 } } },
+          sync: syncSchema,
           services: {
             type: 'object',
             // Overlays may set any service field; `image` is required only after merging.
