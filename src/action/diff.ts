@@ -13,7 +13,7 @@ import type { AppModel } from '../model/types';
 import { renderAction } from './render';
 
 /** Where one side of the comparison comes from. */
-export type SideSpec = { git: string } | { dir: string } | { worktree: true };
+export type SideSpec = { git: string } | { dir: string; label: string } | { worktree: true };
 
 export interface DiffRequest {
   /** The app directory (as typed); git revisions are read from the repository holding it. */
@@ -53,7 +53,7 @@ export function diffAction(req: DiffRequest): DiffResult {
   let repo: GitRepo | undefined;
   if ('git' in req.base || 'git' in req.head) {
     const found = findRepo(req.dir, req.env);
-    if (!found.ok) return fail('diff-not-a-repository', found.problem);
+    if (!found.ok) return fail('diff-not-a-repository', found.problem, 'compare two directories with --base-dir PATH');
     repo = found.value;
   }
   const sides: { side: 'base' | 'head'; fs: RepoFs; info: SideInfo }[] = [];
@@ -65,7 +65,7 @@ export function diffAction(req: DiffRequest): DiffResult {
       const fs = treeFs(repo!, commit.value, spec.git, req.env, repo!.prefix ? basename(repo!.prefix) : basename(repo!.top));
       if (!fs.ok) return fail('diff-git-failed', `reading ${spec.git}: ${fs.problem}`);
       sides.push({ side, fs: fs.value, info: { label: spec.git, commit: commit.value } });
-    } else if ('dir' in spec) sides.push({ side, fs: nodeFs(spec.dir), info: { label: spec.dir } });
+    } else if ('dir' in spec) sides.push({ side, fs: nodeFs(spec.dir), info: { label: spec.label } });
     else sides.push({ side, fs: nodeFs(req.dir), info: { label: 'working tree' } });
   }
 

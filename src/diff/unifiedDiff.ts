@@ -5,8 +5,12 @@
  */
 export type Edit = { op: ' ' | '-' | '+'; line: string };
 
-/** Beyond this many differing lines (after the common head and tail) the middle is shown as replaced wholesale. */
-const MAX_EDIT_DISTANCE = 4000;
+/**
+ * Beyond this many differing lines (after the common head and tail) the middle
+ * is shown as replaced wholesale: the trace kept for the walk back grows with
+ * the square of the distance (1000 → about 4 MB).
+ */
+const MAX_EDIT_DISTANCE = 1000;
 
 export function diffLines(a: readonly string[], b: readonly string[]): Edit[] {
   let head = 0;
@@ -30,7 +34,8 @@ function middle(a: readonly string[], b: readonly string[]): Edit[] {
   const trace: Int32Array[] = [];
   let found = -1;
   for (let d = 0; d <= max && found < 0; d++) {
-    trace.push(v.slice());
+    // Only diagonals -d..d can be read back at this step.
+    trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
@@ -52,9 +57,10 @@ function middle(a: readonly string[], b: readonly string[]): Edit[] {
   let y = m;
   for (let d = found; d > 0; d--) {
     const vd = trace[d]!;
+    const at = (k: number) => vd[k + d]!;
     const k = x - y;
-    const prevK = k === -d || (k !== d && vd[offset + k - 1]! < vd[offset + k + 1]!) ? k + 1 : k - 1;
-    const prevX = vd[offset + prevK]!;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = at(prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) edits.push({ op: ' ', line: a[--x]! }), y--;
     if (x === prevX) edits.push({ op: '+', line: b[--y]! });

@@ -52,7 +52,7 @@ export function findRepo(dir: string, env: Env): GitResult<GitRepo> {
     existing = up;
   }
   const top = git(existing, ['rev-parse', '--show-toplevel'], env);
-  if (!top.ok) return { ok: false, problem: `${dir} is not inside a git repository (${top.problem}); compare two directories with --base-dir` };
+  if (!top.ok) return { ok: false, problem: `${dir} is not inside a git repository` };
   const root = realpathSync(top.value.toString('utf8').replace(/\n$/, ''));
   const rel = relative(root, resolve(realpathSync(existing), ...rest));
   if (rel.startsWith('..')) return { ok: false, problem: `${dir} is outside the repository at ${root}` };

@@ -58,9 +58,13 @@ export class AppRepo {
     gitIn(this.root, ['commit', '-q', '-m', message]);
     return gitIn(this.root, ['rev-parse', 'HEAD']);
   }
-  /** `habitat-cmp diff` run from the repository root, as a CI job would. */
+  /** `habitat-cmp diff` run from the repository root, as a CI job would (the built bundle). */
   diff(args: string[]): Run {
     return hab(['diff', APP, ...args], { cwd: this.root });
+  }
+  /** The same in this process. */
+  diffHere(args: string[], opts: { env?: Record<string, string>; tty?: boolean } = {}): Promise<Run> {
+    return runMain(['diff', APP, ...args], { cwd: this.root, ...opts });
   }
   /** Every file under the repository (.git included) with its size, mode, mtime and content hash. */
   snapshot(): string {
@@ -84,4 +88,20 @@ export class AppRepo {
 export function forms(secret: string): string[] {
   const b = Buffer.from(secret);
   return [secret, b.toString('base64'), b.toString('base64url'), b.toString('hex'), JSON.stringify(secret).slice(1, -1)];
+}
+
+/** The CLI in this process (main() with captured streams): the same code path, without a Node start per run. */
+export async function runMain(args: string[], opts: { cwd: string; env?: Record<string, string>; tty?: boolean }): Promise<Run> {
+  const { main } = await import('../../src/cli/main');
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, {
+    stdin: process.stdin,
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    cwd: opts.cwd,
+    env: { PATH: process.env.PATH ?? '', ...(opts.env ?? {}) },
+    ...(opts.tty !== undefined ? { stdoutIsTTY: opts.tty } : {}),
+  });
+  return { status, stdout, stderr };
 }

@@ -15,7 +15,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if ((flags.base === undefined) === (flags['base-dir'] === undefined)) throw new UsageError('diff needs --base REV or --base-dir PATH (one of them)');
   if (flags['base-dir'] !== undefined && flags.head !== undefined) throw new UsageError('--head goes with --base; with --base-dir the head is DIR');
   const dir = resolveDir(positionals[0], io);
-  const base: SideSpec = typeof flags.base === 'string' ? { git: flags.base } : { dir: resolveDir(flags['base-dir'] as string, io) };
+  const base: SideSpec = typeof flags.base === 'string' ? { git: flags.base } : { dir: resolveDir(flags['base-dir'] as string, io), label: flags['base-dir'] as string };
   const head: SideSpec = typeof flags.head === 'string' ? { git: flags.head } : { worktree: true };
   const result = diffAction({ dir, base, head, inputs: inputsFromFlags(flags), env: io.env });
   return printDiff(result, output, flags['exit-code'] === true, io);
