@@ -19,6 +19,7 @@ import { checkApplySize } from '../validate/checkApplySize';
 import { checkCollisions } from '../validate/checkCollisions';
 import { checkMetadata } from '../validate/checkMetadata';
 import { checkSealedValues } from '../validate/checkSealedValues';
+import { checkRing } from '../validate/checkRing';
 import { checkSealing } from '../validate/checkSealing';
 import { checkSecretSizes } from '../validate/checkSecretSizes';
 import { checkWorkloads } from '../validate/checkWorkloads';
@@ -152,7 +153,7 @@ function runPipeline(
   diagnostics.push(...files.diagnostics);
   lap('load-config');
 
-  diagnostics.push(...checkMetadata(merged, name, nameFrom, inputs, loc), ...checkWorkloads(merged, loc), ...checkSealing(merged, namespace, inputs, loc));
+  diagnostics.push(...checkMetadata(merged, name, nameFrom, inputs, loc), ...checkWorkloads(merged, loc), ...checkSealing(merged, namespace, inputs, loc), ...checkRing(merged, name, namespace, loc));
   lap('validate');
 
   const built = buildModel(merged, { name, ...(namespace !== undefined ? { namespace } : {}) }, inputs, files.configs, loc);
