@@ -125,5 +125,6 @@ export function buildModel(
   };
   if (ident.namespace !== undefined) model.namespace = ident.namespace;
   if (app.ring?.sealedKey !== undefined) model.ringSealedKey = app.ring.sealedKey;
+  if (app.sync?.sealedSecretsWave !== undefined) model.sealedSecretsWave = app.sync.sealedSecretsWave;
   return { model, diagnostics };
 }

@@ -151,6 +151,12 @@ const syncSchema = {
       type: 'boolean',
       description: 'Argo CD applies with ServerSideApply=true (every object is annotated so): no last-applied-configuration copy, so objects may exceed the 256 KiB client-side-apply limit.',
     },
+    sealedSecretsWave: {
+      type: 'integer',
+      minimum: -100,
+      maximum: -1,
+      description: 'Opt-in Argo CD sync wave for SealedSecrets (e.g. -1): workloads wait until they are healthy. Off by default: one undecryptable SealedSecret then blocks every sync.',
+    },
   },
 } as const;
 

@@ -96,6 +96,23 @@ test('sync.serverSideApply can be set per environment; the base stays client-sid
 
 const sealedKey = (parse(readFileSync(join(ROOT, 'samples/encrypted/habitat.yaml'), 'utf8')) as { ring: { sealedKey: string } }).ring.sealedKey;
 
+test('sync waves: none by default; sync.sealedSecretsWave puts only SealedSecrets (not their templates) in that wave', () => {
+  const text = (extra: string) => `apiVersion: habitat-cmp/v1\nkind: App\nmetadata: {name: w, namespace: ns}\nring: {sealedKey: ${sealedKey}}\n${extra}services:\n  db: {image: core/redis, secrets: {pw: ${sealedKey}}}\n`;
+  const wave = (o: Obj) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+  const plain = renderAction(memFs({ 'habitat.yaml': text('') }), {});
+  assert.equal(plain.diagnostics, []);
+  assert.ok((plain.objects as Obj[]).every((o) => wave(o) === undefined));
+  const opted = renderAction(memFs({ 'habitat.yaml': text('sync: {sealedSecretsWave: -1}\n') }), {});
+  assert.equal(opted.diagnostics, []);
+  const sealed = (opted.objects as Obj[]).filter((o) => o.kind === 'SealedSecret');
+  assert.is(sealed.length, 2);
+  for (const o of opted.objects as Obj[]) assert.is(wave(o), o.kind === 'SealedSecret' ? '-1' : undefined, `${o.kind} ${o.metadata.name}`);
+  for (const o of sealed) assert.is((o.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations?.['argocd.argoproj.io/sync-wave'], undefined);
+  const bad = renderAction(memFs({ 'habitat.yaml': text('sync: {sealedSecretsWave: 1}\n') }), {});
+  assert.ok(bad.diagnostics.length > 0 && bad.objects.length === 0, 'a positive wave (after the workloads) is refused');
+  assert.match(bad.diagnostics[0]!.message, /sealedSecretsWave/);
+});
+
 const immutables = (objs: readonly Obj[]) =>
   Object.fromEntries(
     objs
