@@ -22,37 +22,36 @@ const trackingValueBytes = (o: K8sObject): number => 253 + 1 + o.apiVersion.leng
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /**
- * Bytes of the object as Go's encoding/json writes it (kubectl's copy): HTML
- * characters become \u003c-style escapes, \b and \f become \u0008/\u000c, and
- * U+2028/U+2029 are escaped; JSON.stringify does none of that.
+ * Bytes of `JSON.stringify` output as Go's encoding/json writes the same value
+ * (kubectl's copy): `<`, `>` and `&` become \u003c-style escapes (+5 bytes),
+ * U+2028/U+2029 are escaped (+3), and \b/\f are written \u0008/\u000c (+4).
  */
-export function goJsonBytes(v: unknown): number {
-  return utf8(JSON.stringify(v)) + goExtra(v);
+export function goJsonBytes(json: string): number {
+  let extra = 0;
+  for (const m of json.matchAll(GO_DIFFERS)) {
+    const c = m[0];
+    extra += c === '<' || c === '>' || c === '&' ? 5 : c === '\\b' || c === '\\f' ? 4 : c.length === 1 ? 3 : 0;
+  }
+  return utf8(json) + extra;
 }
 
-const GO_ESCAPED = /[<>&\u2028\u2029\b\f]/g;
-const extraOf = (s: string): number => {
-  let n = 0;
-  for (const m of s.matchAll(GO_ESCAPED)) n += m[0] === '\u2028' || m[0] === '\u2029' ? 3 : m[0] === '\b' || m[0] === '\f' ? 4 : 5;
-  return n;
-};
-
-function goExtra(v: unknown): number {
-  if (typeof v === 'string') return extraOf(v);
-  if (typeof v !== 'object' || v === null) return 0;
-  let n = 0;
-  if (Array.isArray(v)) for (const x of v) n += goExtra(x);
-  else for (const [k, x] of Object.entries(v)) n += extraOf(k) + goExtra(x);
-  return n;
-}
+// Escapes are consumed as pairs, so "\\b" (a backslash, then b) is not taken for \b.
+const GO_DIFFERS = /[<>&\u2028\u2029]|\\./g;
 
 /** What client-side apply would put into metadata.annotations, in bytes (an upper estimate). */
-export function clientSideApplyAnnotationBytes(o: K8sObject): number {
+export function clientSideApplyAnnotationBytes(o: K8sObject, json = JSON.stringify(o)): number {
   const own = Object.entries((o.metadata as { annotations?: Record<string, string> }).annotations ?? {}).reduce((n, [k, v]) => n + utf8(k) + utf8(v), 0);
   const tracking = utf8(TRACKING_KEY) + trackingValueBytes(o);
   // The copy holds the object with the tracking annotation (`"key":"value",` in JSON).
-  return own + tracking + utf8(LAST_APPLIED) + goJsonBytes(o) + tracking + 6;
+  return own + tracking + utf8(LAST_APPLIED) + goJsonBytes(json) + tracking + 6;
 }
+
+/**
+ * An upper bound that spares the exact count for ordinary objects: each UTF-16
+ * unit of JSON is at most 6 bytes in Go's output, the object's own annotations are
+ * inside it and beside it (twice), and the tracking annotation and key are < 2 KiB.
+ */
+const boundedBelowLimit = (json: string): boolean => json.length * 12 + 2048 <= MAX_ANNOTATION_BYTES;
 
 /**
  * Refuses objects that client-side apply cannot store, unless the app declares
@@ -62,7 +61,9 @@ export function checkApplySize(objects: readonly K8sObject[], serverSideApply: b
   if (serverSideApply) return [];
   const out: Diagnostic[] = [];
   for (const o of objects) {
-    const bytes = clientSideApplyAnnotationBytes(o);
+    const json = JSON.stringify(o);
+    if (boundedBelowLimit(json)) continue;
+    const bytes = clientSideApplyAnnotationBytes(o, json);
     if (bytes <= MAX_ANNOTATION_BYTES) continue;
     out.push(
       error(
