@@ -33,6 +33,8 @@ export function formatMarkdown(r: DiffReport): string {
       if (i.commands.length) out.push('', ...fence(i.commands.join('\n'), 'sh', '  '));
     }
     out.push('');
+  } else if (r.counts.added + r.counts.removed + r.counts.changed > 0) {
+    out.push('### Impact', '', 'None: no pod rolls, no sync fails, nothing is pruned.', '');
   }
   const c = r.counts;
   out.push('### Objects', '');

@@ -23,6 +23,8 @@ export function formatText(r: DiffReport, color: boolean): string {
       for (const c of i.commands) out.push(`            ${c.startsWith('#') ? paint('2', c) : `$ ${c}`}`);
     }
     out.push('');
+  } else if (r.counts.added + r.counts.removed + r.counts.changed > 0) {
+    out.push(paint('1', 'Impact: none (no pod rolls, no sync fails, nothing is pruned)'), '');
   }
   const c = r.counts;
   if (c.added + c.removed + c.changed === 0) {

@@ -231,7 +231,7 @@ test('markdown: parsed by a CommonMark parser, every step has the expected struc
     assert.is(top[0]!.level, 2);
     assert.is(inline(top[0]!), 'habitat-cmp diff: shop', name);
     const headings = top.filter((n) => n.type === 'heading').map((n) => inline(n));
-    assert.equal(headings, ['habitat-cmp diff: shop', ...(json.impact.length ? ['Impact'] : []), 'Objects'], name);
+    assert.equal(headings, ['habitat-cmp diff: shop', ...(json.impact.length || json.differs ? ['Impact'] : []), 'Objects'], name);
     if (json.impact.length) {
       const list = top[top.findIndex((n) => n.type === 'heading' && inline(n) === 'Impact') + 1]!;
       assert.is(list.type, 'list', name);

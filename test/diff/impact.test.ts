@@ -127,4 +127,17 @@ test('no change, no impact; ordering puts errors first', () => {
   assert.is(items[0]!.kind, 'sync-fails');
 });
 
+test('a Service-only change has no impact, and the formats say so', async () => {
+  const b = app('  web: {image: x/web, ports: [{name: http, port: 80, targetPort: 8080}]}\n');
+  const a = app('  web: {image: x/web, ports: [{name: http, port: 81, targetPort: 8080}]}\n');
+  assert.equal(impact(b, a), []);
+  const { formatText } = await import('../../src/diff/formatText');
+  const { formatMarkdown } = await import('../../src/diff/formatMarkdown');
+  const pairs = diffObjects(render(b).objects, render(a).objects);
+  const report = { app: 'a', base: { label: 'b' }, head: { label: 'h' }, impact: [], objects: pairs.map((p) => p.entry), counts: { added: 0, removed: 0, changed: pairs.filter((p) => p.status === 'changed').length, unchanged: pairs.filter((p) => p.status === 'unchanged').length } };
+  assert.is(report.counts.changed, 1);
+  assert.match(formatText(report, false), /\nImpact: none \(no pod rolls, no sync fails, nothing is pruned\)\n\nObjects: 0 added, 0 removed, 1 changed/);
+  assert.match(formatMarkdown(report), /### Impact\n\nNone: no pod rolls/);
+});
+
 test.run();
