@@ -1,5 +1,6 @@
 import { error, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { K8sObject } from '../render/renderApp';
+import { MAX_SECRET_BYTES, secretDataBytes } from './checkSecretSizes';
 
 /**
  * apimachinery `ValidateAnnotationsSize` (pkg/api/validation/objectmeta.go): the
@@ -61,6 +62,8 @@ export function checkApplySize(objects: readonly K8sObject[], serverSideApply: b
   if (serverSideApply) return [];
   const out: Diagnostic[] = [];
   for (const o of objects) {
+    // Refused already (secret-too-large), and server-side apply would not help it.
+    if (secretDataBytes(o) > MAX_SECRET_BYTES) continue;
     const json = JSON.stringify(o);
     if (boundedBelowLimit(json)) continue;
     const bytes = clientSideApplyAnnotationBytes(o, json);
