@@ -24,20 +24,17 @@ const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /**
  * Bytes of `JSON.stringify` output as Go's encoding/json writes the same value
- * (kubectl's copy): `<`, `>` and `&` become \u003c-style escapes (+5 bytes),
- * U+2028/U+2029 are escaped (+3), and \b/\f are written \u0008/\u000c (+4).
+ * (kubectl's copy): `<`, `>` and `&` become \u003c-style escapes (+5 bytes) and
+ * U+2028/U+2029 are escaped (+3). Control characters match (Go >= 1.22 also
+ * writes the short \b and \f).
  */
 export function goJsonBytes(json: string): number {
   let extra = 0;
-  for (const m of json.matchAll(GO_DIFFERS)) {
-    const c = m[0];
-    extra += c === '<' || c === '>' || c === '&' ? 5 : c === '\\b' || c === '\\f' ? 4 : c.length === 1 ? 3 : 0;
-  }
+  for (const m of json.matchAll(GO_DIFFERS)) extra += m[0] === '\u2028' || m[0] === '\u2029' ? 3 : 5;
   return utf8(json) + extra;
 }
 
-// Escapes are consumed as pairs, so "\\b" (a backslash, then b) is not taken for \b.
-const GO_DIFFERS = /[<>&\u2028\u2029]|\\./g;
+const GO_DIFFERS = /[<>&\u2028\u2029]/g;
 
 /** What client-side apply would put into metadata.annotations, in bytes (an upper estimate). */
 export function clientSideApplyAnnotationBytes(o: K8sObject, json = JSON.stringify(o)): number {

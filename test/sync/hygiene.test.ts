@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cli, ROOT } from '../helpers/cli';
+import { goJsonString } from '../cmp/go';
+import { goJsonBytes } from '../../src/validate/checkApplySize';
 import { sampleCases } from '../helpers/samples';
 import { parseAllDocuments } from 'yaml';
 
@@ -92,6 +94,19 @@ test('sync.serverSideApply can be set per environment; the base stays client-sid
   const prod = renderAction(memFs({ 'habitat.yaml': text }), { environment: 'prod' });
   assert.ok((base.objects as Obj[]).every((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-options'] === undefined));
   assert.ok((prod.objects as Obj[]).every((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-options'] === 'ServerSideApply=true'));
+});
+
+test('the size estimate counts what Go encoding/json writes (oracle: test/cmp/go.ts, written from its documented escaping)', () => {
+  const alphabet = ['a', 'é', '€', '😀', '<', '>', '&', '\b', '\f', '\n', '\t', '\u0001', '\u007f', '\u2028', '\u2029', '"', '\\', '\\b', 'b', ' '];
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+  for (let round = 0; round < 300; round++) {
+    const str = () => Array.from({ length: Math.floor(next() * 30) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    const obj: Record<string, string> = {};
+    for (let i = 0; i < 4; i++) obj[str()] = str();
+    const go = '{' + Object.entries(obj).map(([k, v]) => `${goJsonString(k)}:${goJsonString(v)}`).join(',') + '}';
+    assert.is(goJsonBytes(JSON.stringify(obj)), Buffer.byteLength(go), JSON.stringify(obj));
+  }
 });
 
 const sealedKey = (parse(readFileSync(join(ROOT, 'samples/encrypted/habitat.yaml'), 'utf8')) as { ring: { sealedKey: string } }).ring.sealedKey;
