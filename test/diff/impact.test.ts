@@ -140,4 +140,16 @@ test('a Service-only change has no impact, and the formats say so', async () => 
   assert.match(formatMarkdown(report), /### Impact\n\nNone: no pod rolls/);
 });
 
+test('text output: control characters from config keys are escaped, never sent to the terminal', async () => {
+  const { formatText } = await import('../../src/diff/formatText');
+  const b = app('  db: {image: x/db, config: {plain: 1}}\n');
+  const a = app('  db: {image: x/db, config: {"evil\\e[2J\\u0007": 1, plain: 1}}\n');
+  const pairs = diffObjects(render(b).objects, render(a).objects);
+  const items = impact(b, a);
+  const report = { app: 'a', base: { label: 'b' }, head: { label: 'h' }, impact: items, objects: pairs.map((p) => p.entry), counts: { added: 0, removed: 0, changed: 1, unchanged: pairs.length - 1 } };
+  const out = formatText(report, false);
+  assert.not.match(out, /[\u0000-\u0009\u000b-\u001f\u007f]/);
+  assert.match(out, /evil\\x1b\[2J\\x07 \(added\)/);
+});
+
 test.run();
