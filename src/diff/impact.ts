@@ -118,15 +118,14 @@ function rollReasons(b: K8sObject, a: K8sObject, configKeys: string[]): string[]
     else if (p.startsWith('metadata.labels')) reasons.add('pod labels');
     else if (p.startsWith('metadata.annotations')) reasons.add('pod annotations');
     else if ((m = /^spec\.(containers|initContainers)\[([^\]]+)\](?:\.([A-Za-z]+))?/.exec(p))) {
-      const [, list_, c, field] = m;
-      const what = list_ === 'initContainers' ? `init container ${c}` : `container ${c}`;
+      const [, group, c, field] = m;
+      const what = group === 'initContainers' ? `init container ${c}` : `container ${c}`;
       if (field === undefined) reasons.add(`${what} added or removed`);
       else if (field === 'image') {
-        const img = (o: K8sObject) => ((((spec(o).template as Spec).spec as Spec)[list_!] ?? []) as Container[]).find((x) => x.name === c)?.image;
+        const img = (o: K8sObject) => ((((spec(o).template as Spec).spec as Spec)[group!] ?? []) as Container[]).find((x) => x.name === c)?.image;
         reasons.add(`image ${img(b)} → ${img(a)}`);
       } else if (field === 'env') {
-        const e = /^\.env\[([^\]]+)\]/.exec(p.slice(m[0].length - 4));
-        const name = e?.[1] ?? '';
+        const name = /\.env\[([^\]]+)\]/.exec(p)?.[1] ?? '';
         const had = (o: K8sObject) => containers(o).find((x) => x.name === c)?.env?.some((v) => v.name === name) ?? false;
         if (name) env.set(name, !had(b) ? 'added' : !had(a) ? 'removed' : 'changed');
         else reasons.add('env');

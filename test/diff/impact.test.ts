@@ -127,6 +127,16 @@ test('no change, no impact; ordering puts errors first', () => {
   assert.is(items[0]!.kind, 'sync-fails');
 });
 
+test('roll reasons name env variables, resources and Supervisor arguments', () => {
+  const items = impact(
+    app('  db: {image: x/db, env: {A: "1", C: "3"}}\n  web: {image: x/web}\n'),
+    app('  db: {image: x/db, env: {A: "2", B: "1"}, resources: {limits: {memory: 1Gi}}, channel: beta}\n  web: {image: x/web}\n'),
+  );
+  const roll = items.find((i) => i.kind === 'rolls')!;
+  assert.is(roll.summary, 'pods of db roll (1): Supervisor arguments (topology, group, channel, binds), resources, env A (changed), B (added), C (removed)');
+  assert.is(items.filter((i) => i.kind === 'rolls').length, 1, 'web does not roll');
+});
+
 test('a Service-only change has no impact, and the formats say so', async () => {
   const b = app('  web: {image: x/web, ports: [{name: http, port: 80, targetPort: 8080}]}\n');
   const a = app('  web: {image: x/web, ports: [{name: http, port: 81, targetPort: 8080}]}\n');
