@@ -284,6 +284,19 @@ test('markdown: user-controlled text cannot become markup', async () => {
   assert.is(code.literal, '--- a\n+++ b\n@@ -1 +1 @@\n-```\n+````x\n', 'a longer fence keeps backticks inside');
 });
 
+test('markdown: stays under GitHub comment size, dropping diffs first and saying so', async () => {
+  const { formatMarkdown, MAX_MARKDOWN } = await import('../../src/diff/formatMarkdown');
+  const big = '--- a\n+++ b\n@@ -1 +1 @@\n' + '-x\n+y\n'.repeat(2000);
+  const objects = Array.from({ length: 20 }, (_, i) => ({ ref: { group: '', kind: 'ConfigMap', name: `c${i}` }, apiVersion: 'v1', status: 'changed' as const, diff: big, secrets: [] }));
+  const md = formatMarkdown({ app: 'a', base: { label: 'b' }, head: { label: 'h' }, impact: [], objects, counts: { added: 0, removed: 0, changed: 20, unchanged: 0 } });
+  assert.ok(md.length <= MAX_MARKDOWN + 200, `${md.length}`);
+  assert.ok(md.length < 65536);
+  assert.match(md, /\d+ diffs not shown \(comment size limit\): run `habitat-cmp diff` locally\./);
+  const doc = new Parser().parse(md);
+  const listed = children(doc).filter((n) => n.type === 'list').flatMap(children).length;
+  assert.is(listed, 20, 'every object is still listed');
+});
+
 const SCHEMA = {
   type: 'object',
   additionalProperties: false,
