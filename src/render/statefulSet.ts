@@ -127,6 +127,10 @@ export function statefulSet(app: AppModel, w: Workload, toml: string): Record<st
   if (w.persistence) {
     spec.volumeClaimTemplates = [
       {
+        // The API server fills these in; without them Argo CD shows the StatefulSet
+        // OutOfSync forever (argo-cd #4126, #11143, #16707).
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
         metadata: { name: DATA_VOLUME, labels: workloadSelector(app, w) },
         spec: {
           accessModes: w.persistence.accessModes,

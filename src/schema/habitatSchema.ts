@@ -121,6 +121,24 @@ const metadataProperties = {
   labels: scalarMap,
 } as const;
 
+/** How Argo CD applies the objects; only what changes what habitat-cmp may render. */
+const syncSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    serverSideApply: {
+      type: 'boolean',
+      description: 'Argo CD applies with ServerSideApply=true (every object is annotated so): no last-applied-configuration copy, so objects may exceed the 256 KiB client-side-apply limit.',
+    },
+    sealedSecretsWave: {
+      type: 'integer',
+      minimum: -100,
+      maximum: -1,
+      description: 'Opt-in Argo CD sync wave for SealedSecrets (e.g. -1): workloads wait until they are healthy. Off by default: one undecryptable SealedSecret then blocks every sync.',
+    },
+  },
+} as const;
+
 export const habitatSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://habitat-cmp.dev/schema/habitat-v1.json',
@@ -153,6 +171,7 @@ export const habitatSchema = {
         scope: { enum: ['strict', 'namespace-wide', 'cluster-wide'] },
       },
     },
+    sync: syncSchema,
     services: {
       type: 'object',
       minProperties: 1,
@@ -167,6 +186,7 @@ export const habitatSchema = {
         properties: {
           metadata: { type: 'object', additionalProperties: false, properties: { labels: scalarMap, namespace: metadataProperties.namespace } },
           ring: { type: 'object', additionalProperties: false, properties: { sealedKey: { type: 'string', minLength: 1 }, join: ringJoin } },
+          sync: syncSchema,
           services: {
             type: 'object',
             // Overlays may set any service field; `image` is required only after merging.
