@@ -6,7 +6,7 @@ export declare class ImageUnavailable extends Error {}
 export declare function cacheDir(): string;
 /** Why this machine cannot build the image at all (not Linux, not root, no buildah and no apt-get), or null. */
 export declare function unavailableReason(): string | null;
-export declare function ensureCommands(commands: Record<string, string>, log?: (msg: string) => void): Promise<void>;
+export declare function ensureCommands(needs: Record<string, string>, log?: (msg: string) => void): Promise<void>;
 export declare function dockerfileBase(dockerfile?: string): string;
 export declare function qualify(ref: string): string;
 export declare function inspectImage(ref: string): Promise<OciImage | null>;
@@ -16,7 +16,8 @@ export declare function ensureBase(log?: (msg: string) => void): Promise<{ ref: 
 export declare function layerSizes(ref: string): Promise<number[]>;
 export declare function imageSize(ref: string): Promise<number>;
 export declare function buildImage(opts?: { tag?: string; log?: (msg: string) => void }): Promise<{ id: string; tag: string; size: number; base: { ref: string; standIn: boolean } }>;
-export declare function mountImage(image: string, name: string): Promise<{ rootfs: string; release: () => Promise<unknown> }>;
+/** A container of `image` (named habitat-cmp-<what>-<pid>[-<suffix>]) with its rootfs mounted here; release() removes it. */
+export declare function mountImage(image: string, what: string, suffix?: string): Promise<{ rootfs: string; release: () => Promise<unknown> }>;
 export declare function sandboxArgv(opts: { rootfs: string; tmp: string; cwd: string; env: Record<string, string>; argv: string[]; uid: number; gid: number }): string[];
 
 /** The parts of `buildah inspect --type image` the tests read. */

@@ -40,7 +40,7 @@ export const STAND_IN = {
   npm: '11.19.0', // the npm that Node 24.21.0 bundles
   corepack: '0.34.7',
   yarn: '1.22.22', // YARN_VERSION of the official image
-  revision: 1,
+  revision: 2,
 };
 export const STAND_IN_LABEL = 'habitat-cmp.stand-in';
 const DEBIAN_MIRROR = process.env.HABITAT_CMP_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
@@ -65,25 +65,33 @@ export function unavailableReason() {
   return null;
 }
 
-/** apt-get install the packages whose command is missing; says what it installed. */
-export async function ensureCommands(commands, log = stderrLog) {
-  const missing = Object.entries(commands).filter(([cmd]) => !which.sync(cmd, { nothrow: true }));
+/**
+ * apt-get installs what is missing: `needs` maps a command (or an absolute path) to the
+ * Debian package that provides it. Says what it installed.
+ */
+export async function ensureCommands(needs, log = stderrLog) {
+  const missing = Object.entries(needs).filter(([what]) => (what.startsWith('/') ? !existsSync(what) : !which.sync(what, { nothrow: true })));
   if (missing.length === 0) return;
   const why = unavailableReason();
   if (why) throw new ImageUnavailable(why);
   const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
   const t0 = Date.now();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => $({ env, nothrow: true })`apt-get install -y --no-install-recommends ${pkgs}`;
+  const apt = ['-y', '-o', 'DPkg::Lock::Timeout=300']; // wait for another apt instead of failing
+  const install = () => $({ env, nothrow: true })`apt-get ${apt} install --no-install-recommends ${pkgs}`;
   let r = await install();
   if (r.exitCode !== 0) {
     // a fresh machine may have no (or stale) package lists
-    await $({ env, nothrow: true })`apt-get update`;
+    await $({ env, nothrow: true })`apt-get ${apt} update`;
     r = await install();
   }
   if (r.exitCode !== 0) throw new Error(`apt-get install ${pkgs.join(' ')} failed:\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
   log(`installed ${pkgs.join(', ')} with apt-get (${seconds(t0)})`);
 }
+
+// Debian's buildah 1.28 with no CNI network configured looks for netavark, even with
+// chroot isolation, and fails without it; apt leaves it out with --no-install-recommends.
+const BUILDAH = { buildah: 'buildah', '/usr/lib/podman/netavark': 'netavark' };
 
 /** The final stage's base image as written in the Dockerfile (ARG defaults resolved). */
 export function dockerfileBase(dockerfile = join(ROOT, 'Dockerfile')) {
@@ -102,10 +110,12 @@ export function qualify(ref) {
   return ref;
 }
 
-/** `buildah inspect` of an image in local storage, or null. */
+/** `buildah inspect` of an image in local storage, or null when there is no such image. */
 export async function inspectImage(ref) {
   const r = await $({ nothrow: true })`buildah inspect --type image ${ref}`;
-  return r.exitCode === 0 ? JSON.parse(r.stdout) : null;
+  if (r.exitCode === 0) return JSON.parse(r.stdout);
+  if (/image not known/.test(r.stderr)) return null;
+  throw new Error(`buildah inspect ${ref} failed: ${r.stderr.trim()}`);
 }
 
 export function standInKey() {
@@ -140,10 +150,10 @@ export async function ensureBase(log = stderrLog) {
  * Debian minbase rootfs, slimmed like the official *-slim images, as a cached tarball.
  * mmdebstrap rather than debootstrap: the same packages from the same archive, but it
  * resolves and downloads with apt; measured here it needs half of debootstrap's CPU
- * time (45 s against 85 s), which is most of a cold build.
+ * time (40 s against 85 s), which is most of a cold build.
  */
 async function debianRootfs(log) {
-  const file = join(cacheDir(), `debian-${STAND_IN.suite}-minbase.tar`);
+  const file = join(cacheDir(), `debian-${STAND_IN.suite}-minbase-r${STAND_IN.revision}.tar`);
   if (existsSync(file)) {
     log(`base: Debian ${STAND_IN.suite} rootfs from the cache (${file})`);
     return file;
@@ -154,11 +164,15 @@ async function debianRootfs(log) {
   const rootfs = join(work, 'rootfs');
   const t0 = Date.now();
   try {
-    const r = await $({ nothrow: true })`mmdebstrap --quiet --mode=root --variant=minbase ${STAND_IN.suite} ${rootfs} ${DEBIAN_MIRROR}`;
+    // merged /usr by directory symlinks plus the usr-is-merged package, as debootstrap and
+    // the official images do; mmdebstrap's default for bookworm installs usrmerge, which
+    // pulls in 46 MB of Perl that bookworm-slim does not have.
+    const r = await $({ nothrow: true })`mmdebstrap --quiet --mode=root --variant=minbase --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr ${STAND_IN.suite} ${rootfs} ${DEBIAN_MIRROR}`;
     if (r.exitCode !== 0) throw new Error(`mmdebstrap failed:\n${(r.stdout + r.stderr).trim().split('\n').slice(-8).join('\n')}`);
     slimRootfs(rootfs);
     await $`tar --numeric-owner -C ${rootfs} -cf ${join(work, 'rootfs.tar')} .`;
     renameSync(join(work, 'rootfs.tar'), file);
+    for (const old of readdirSync(cacheDir())) if (/^debian-.*\.tar$/.test(old) && join(cacheDir(), old) !== file) rmSync(join(cacheDir(), old));
   } finally {
     await removeTree(work);
   }
@@ -232,7 +246,7 @@ const NODE_ARCH = { x64: ['x64', 'linux-x86_64'], arm64: ['arm64', 'linux-aarch6
 async function assembleStandIn(ref, log) {
   const [arch, opensslArch] = NODE_ARCH[process.arch] ?? [];
   if (!arch) throw new Error(`no Node package for ${process.arch}`);
-  await ensureCommands({ buildah: 'buildah' }, log);
+  await ensureCommands(BUILDAH, log);
   const rootfsTar = await debianRootfs(log);
   const [node, npm, corepack, yarn] = await Promise.all([
     npmTarball(`node-linux-${arch}`, STAND_IN.node, log),
@@ -271,7 +285,7 @@ async function assembleStandIn(ref, log) {
     chmodSync(at('usr/local/bin/docker-entrypoint.sh'), 0o755);
     await $`buildah umount ${ctr}`;
     // user node as in the official image, and its smoke tests: every tool starts
-    const setup = 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node && node --version && npm --version && yarn --version && corepack --version';
+    const setup = 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node && node --version && npm --version && yarn --version && corepack --version && rm -rf /tmp/*';
     const smoke = await $`buildah run --isolation chroot ${ctr} -- sh -ec ${setup}`;
     const config = [
       ['--env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
@@ -311,7 +325,7 @@ export async function buildImage({ tag = `localhost/habitat-cmp:${packageVersion
   const why = unavailableReason();
   if (why) throw new ImageUnavailable(why);
   if (!existsSync(join(ROOT, 'dist', 'habitat-cmp.cjs'))) throw new Error('dist/habitat-cmp.cjs is missing: run `npm run build` first');
-  await ensureCommands({ buildah: 'buildah' }, log);
+  await ensureCommands(BUILDAH, log);
   const base = await ensureBase(log);
   const t0 = Date.now();
   mkdirSync(cacheDir(), { recursive: true });
@@ -335,8 +349,33 @@ function packageVersion() {
 
 // ------------------------------------------------------------------ running inside
 
-/** A container of `image` with its rootfs mounted on this machine; `release()` removes both. */
-export async function mountImage(image, name) {
+const CONTAINER_NAME = /^habitat-cmp-[a-z]+-(\d+)(?:-|$)/;
+
+/** Containers of killed test or bench runs (named habitat-cmp-<what>-<pid>…, that pid gone) are still mounted: remove them. */
+async function removeStaleContainers() {
+  const r = await $({ nothrow: true })`buildah containers --json`;
+  for (const c of (r.exitCode === 0 && JSON.parse(r.stdout)) || []) {
+    const pid = Number(CONTAINER_NAME.exec(c.containername)?.[1] ?? 0);
+    if (pid && !alive(pid)) await $({ nothrow: true })`buildah rm ${c.containername}`;
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/**
+ * A container of `image` named habitat-cmp-<what>-<this pid>[-<suffix>], its rootfs
+ * mounted on this machine; `release()` removes both.
+ */
+export async function mountImage(image, what, suffix = '') {
+  await removeStaleContainers();
+  const name = `habitat-cmp-${what}-${process.pid}${suffix ? `-${suffix}` : ''}`;
   await $({ nothrow: true })`buildah rm ${name}`;
   await $`buildah from --pull=never --name ${name} ${image}`;
   const rootfs = (await $`buildah mount ${name}`).stdout.trim();

@@ -49,10 +49,10 @@ function envRecord(env: string[] = []): Record<string, string> {
   return Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
 }
 
-async function mounted(ref: string, name: string): Promise<Mounted> {
+async function mounted(ref: string, suffix = ''): Promise<Mounted> {
   const info = await inspectImage(ref);
   assert.ok(info, `${ref} not in local storage`);
-  const m = await mountImage(ref, name);
+  const m = await mountImage(ref, 'test', suffix);
   return { ...m, config: info!.OCIv1.config, env: envRecord(info!.OCIv1.config.Env) };
 }
 
@@ -171,9 +171,8 @@ if (why) {
   test('builds from the Dockerfile with buildah (chroot isolation, no registry)', async () => {
     const log = (msg: string) => process.stderr.write(`image: ${msg}\n`);
     const r = await buildImage({ tag: 'localhost/habitat-cmp:test', log });
-    const name = `habitat-cmp-test-${process.pid}`;
-    const image = await mounted(r.id, name);
-    const base = await mounted(r.base.ref, `${name}-base`).catch(async (e) => {
+    const image = await mounted(r.id);
+    const base = await mounted(r.base.ref, 'base').catch(async (e) => {
       await image.release();
       throw e;
     });
