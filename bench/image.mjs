@@ -57,33 +57,37 @@ try {
   };
   // bash's `time` inside the image times the process alone; the sandbox set-up around it
   // (namespaces, mounts) is timed from outside in its own row.
-  const timed = (args) => ['/bin/bash', '-c', 'TIMEFORMAT=%3R; time "$@" > /dev/null', 'timed', ...args];
+  const timed = (args) => ['/bin/bash', '-c', 'TIMEFORMAT="%3R %3U %3S"; time "$@" > /dev/null', 'timed', ...args];
   const inImage = (args) => sandboxArgv({ rootfs, tmp, cwd: '/tmp/app', env: argoEnv, argv: args, uid: 999, gid: 999 });
-  const cases = [
-    ['`node -e 0` (the floor of any Node CLI)', ['/usr/local/bin/node', '-e', '0']],
-    ['`generate` of samples/shop, the image as built', ['/usr/local/bin/node', '/opt/habitat-cmp/habitat-cmp.cjs', 'generate']],
-    ['the same without the code cache', ['/usr/local/bin/node', '/tmp/nocache/habitat-cmp.cjs', 'generate']],
-  ];
   const hostEnv = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+  const cases = [
+    { label: '`node -e 0` (the floor of any Node CLI)', cmd: ['/usr/local/bin/node', '-e', '0'] },
+    { label: '`generate` of samples/shop, the image as built', cmd: ['/usr/local/bin/node', '/opt/habitat-cmp/habitat-cmp.cjs', 'generate'] },
+    { label: 'the same without the code cache', cmd: ['/usr/local/bin/node', '/tmp/nocache/habitat-cmp.cjs', 'generate'] },
+    { label: `here: Node ${process.versions.node}, \`node -e 0\` (no sandbox), for comparison`, cmd: [process.execPath, '-e', '0'], here: true },
+    {
+      label: `here: Node ${process.versions.node}, \`generate\` with dist/ (no sandbox)`,
+      cmd: [process.execPath, join(ROOT, 'dist', 'habitat-cmp.cjs'), 'generate'],
+      here: true,
+    },
+  ].map((c) => ({ ...c, wall: [], cpu: [], outer: [], rss: [] }));
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const rows = [];
-  const local = ['here: Node ' + process.versions.node + ', `generate` with dist/ (no sandbox), for comparison', [process.execPath, join(ROOT, 'dist', 'habitat-cmp.cjs'), 'generate']];
-  for (const [label, cmd, here] of [...cases, [...local, true]]) {
-    const inner = [];
-    const outer = [];
-    const rss = [];
-    for (let i = 0; i <= ROUNDS; i++) {
-      const full = here ? timed(cmd) : inImage(timed(cmd));
-      const r = measure(full[0], full.slice(1), here ? { env: { ...argoEnv, PATH: hostEnv.PATH }, cwd: join(tmp, 'app') } : { env: hostEnv });
-      if (r.status !== 0) throw new Error(`${label}: exit ${r.status}: ${r.stderr}`);
-      if (i === 0) continue; // warms the page cache
-      inner.push(Number(r.stderr.trim().split('\n').at(-1)) * 1000);
-      outer.push(r.ms);
-      if (r.rssMB !== null) rss.push(r.rssMB);
+  // Round-robin, so that load on a shared machine hits every row alike; round 0 warms the page cache.
+  for (let i = 0; i <= ROUNDS; i++) {
+    for (const c of cases) {
+      const full = c.here ? timed(c.cmd) : inImage(timed(c.cmd));
+      const r = measure(full[0], full.slice(1), c.here ? { env: { ...argoEnv, PATH: hostEnv.PATH }, cwd: join(tmp, 'app') } : { env: hostEnv });
+      if (r.status !== 0) throw new Error(`${c.label}: exit ${r.status}: ${r.stderr}`);
+      if (i === 0) continue;
+      const [real, user, sys] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+      c.wall.push(real * 1000);
+      c.cpu.push((user + sys) * 1000);
+      c.outer.push(r.ms);
+      if (r.rssMB !== null) c.rss.push(r.rssMB);
     }
-    rows.push({ label, median: median(inner), min: Math.min(...inner), outer: here ? null : median(outer), rss: rss.length ? median(rss) : null });
-    console.error(`bench:image: ${label}: median ${rows.at(-1).median.toFixed(0)} ms`);
   }
+  const rows = cases.map((c) => ({ label: c.label, median: median(c.wall), min: Math.min(...c.wall), cpu: median(c.cpu), outer: c.here ? null : median(c.outer), rss: c.rss.length ? median(c.rss) : null }));
+  for (const r of rows) console.error(`bench:image: ${r.label}: median ${r.median.toFixed(0)} ms`);
 
   const mb = (n) => `${(n / 1e6).toFixed(0)} MB`;
   const nodeVersion = env.NODE_VERSION ?? '?';
@@ -97,13 +101,14 @@ Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${os.cpus().length} CPU
 | of which the Dockerfile's own layers | ${mb(built.size - baseSize)} |
 | compressed (gzip layers, what a registry stores and a node pulls) | ${mb(compressed)} |
 
-| fresh process per run; inside the image as uid 999 unless said | median ms | min ms | with the sandbox, median ms | peak RSS MB |
-|---|---:|---:|---:|---:|
-${rows.map((r) => `| ${r.label} | ${r.median.toFixed(0)} | ${r.min.toFixed(0)} | ${r.outer === null ? '' : r.outer.toFixed(0)} | ${r.rss === null ? 'n/a' : r.rss.toFixed(0)} |`).join('\n')}
+| fresh process per run; inside the image as uid 999 unless said | wall median ms | wall min ms | CPU median ms | with the sandbox, wall median ms | peak RSS MB |
+|---|---:|---:|---:|---:|---:|
+${rows.map((r) => `| ${r.label} | ${r.median.toFixed(0)} | ${r.min.toFixed(0)} | ${r.cpu.toFixed(0)} | ${r.outer === null ? '' : r.outer.toFixed(0)} | ${r.rss === null ? 'n/a' : r.rss.toFixed(0)} |`).join('\n')}
 
-"median ms"/"min ms": the process alone (bash's \`time\` inside the image); "with the sandbox": the
-whole run from this machine, including fresh namespaces and mounts, which Kubernetes pays once per
-container, not per command. Peak RSS: ${rssMethod()}.
+Wall and CPU (user + system) of the process alone, from bash's \`time\` inside the image; rows
+are measured round-robin. "With the sandbox": the whole run from this machine, including fresh
+namespaces and mounts, which Kubernetes pays once per container, not per command. Peak RSS:
+${rssMethod()}.
 <!-- image:end -->`;
   console.log(block);
   if (WRITE) {

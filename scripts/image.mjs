@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the sidecar image from ./Dockerfile where there is no Docker engine (issue 14):
 // Debian's buildah runs the Dockerfile with `--isolation chroot` (the default OCI
-// isolation needs a container runtime this sandbox does not allow) and never pulls.
+// isolation needs a runtime such as crun, which fails in this sandbox: "cgroups in hybrid
+// mode not supported") and never pulls.
 // When the Dockerfile's base (node:24-bookworm-slim) is not in buildah's local storage,
 // a stand-in of the same name and layout is assembled from Debian's and npm's packages:
 // the only two registries these machines reach. Ingredients are cached outside the
@@ -11,8 +12,8 @@
 //   npm run image -- --tag registry.example.com/platform/habitat-cmp:0.1.0
 //   buildah push registry.example.com/platform/habitat-cmp:0.1.0   (after `buildah login`)
 //
-// Needs Linux and root (buildah's storage, the stand-in's rootfs). Installs buildah and
-// mmdebstrap with apt-get when they are missing. Cache: $HABITAT_CMP_CACHE, else
+// Needs Linux and root (buildah's storage, the stand-in's rootfs). Installs buildah
+// (with netavark) and mmdebstrap with apt-get when they are missing. Cache: $HABITAT_CMP_CACHE, else
 // $XDG_CACHE_HOME/habitat-cmp, else ~/.cache/habitat-cmp; here the image/ folder.
 // Exports the pieces the image test and bench/image.mjs use.
 import { createHash } from 'node:crypto';
