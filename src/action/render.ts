@@ -18,6 +18,7 @@ import { sortObjects } from '../serialize/order';
 import { checkCollisions } from '../validate/checkCollisions';
 import { checkMetadata } from '../validate/checkMetadata';
 import { checkSealedValues } from '../validate/checkSealedValues';
+import { checkRing } from '../validate/checkRing';
 import { checkSealing } from '../validate/checkSealing';
 import { checkSecretSizes } from '../validate/checkSecretSizes';
 import { checkWorkloads } from '../validate/checkWorkloads';
@@ -151,7 +152,7 @@ function runPipeline(
   diagnostics.push(...files.diagnostics);
   lap('load-config');
 
-  diagnostics.push(...checkMetadata(merged, name, nameFrom, inputs, loc), ...checkWorkloads(merged, loc), ...checkSealing(merged, namespace, inputs, loc));
+  diagnostics.push(...checkMetadata(merged, name, nameFrom, inputs, loc), ...checkWorkloads(merged, loc), ...checkSealing(merged, namespace, inputs, loc), ...checkRing(merged, name, namespace, loc));
   lap('validate');
 
   const built = buildModel(merged, { name, ...(namespace !== undefined ? { namespace } : {}) }, inputs, files.configs, loc);
