@@ -6,13 +6,12 @@
 // that habitat-cmp prints on this machine for the same inputs.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 import { appDetailsEnvEntries, CmpRequestError, execEnv, manifestEnvEntries, parsePluginConfig, type Command, type ManifestRequest, type SpawnSpec } from '../cmp/argocd-cmp';
-import { cli, imageLayout, makeRepo, renderFlags, request, ROOT, server } from '../cmp/habitat';
+import { cli, imageLayout, makeRepo, renderFlags, request, ROOT, server, spawnCollect, type CliResult as Run } from '../cmp/habitat';
 import { buildImage, inspectImage, mountImage, sandboxArgv, unavailableReason, type OciImage } from '../../scripts/image.mjs';
 
 type Obj = Record<string, any>;
@@ -64,24 +63,6 @@ function resolveUser(rootfs: string, user: string): { uid: number; gid: number }
     .split('\n')
     .find((l) => l.split(':')[2] === u);
   return { uid: Number(u), gid: Number(g ?? line?.split(':')[3] ?? 0) };
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function spawnCollect(argv: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    c.stdout.on('data', (b: Buffer) => out.push(b));
-    c.stderr.on('data', (b: Buffer) => err.push(b));
-    c.on('error', reject);
-    c.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
 }
 
 /** This machine's path under the shared tmp -> the same path inside the image. */
