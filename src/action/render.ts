@@ -1,4 +1,4 @@
-import { error, hasErrors, type Diagnostic } from '../diag/diagnostic';
+import { error, hasErrors, type Diagnostic, type Position } from '../diag/diagnostic';
 import { decodeText, MAX_FILE_BYTES, type Source } from '../load/decodeText';
 import type { Inputs } from '../load/inputs';
 import { loadConfigFiles } from '../load/loadConfigFiles';
@@ -15,6 +15,7 @@ import { renderApp, type K8sObject } from '../render/renderApp';
 import { IMAGE_PATTERN } from '../schema/habitatSchema';
 import { validateSchema } from '../schema/validateSchema';
 import { sortObjects } from '../serialize/order';
+import { checkApplySize } from '../validate/checkApplySize';
 import { checkCollisions } from '../validate/checkCollisions';
 import { checkMetadata } from '../validate/checkMetadata';
 import { checkSealedValues } from '../validate/checkSealedValues';
@@ -22,6 +23,7 @@ import { checkRing } from '../validate/checkRing';
 import { checkSealing } from '../validate/checkSealing';
 import { checkSecretSizes } from '../validate/checkSecretSizes';
 import { checkWorkloads } from '../validate/checkWorkloads';
+import { checkRenderedObjects } from '../validate/k8s/checkRenderedObjects';
 import { Locator } from '../validate/locator';
 
 export const HABITAT_FILE = 'habitat.yaml';
@@ -161,14 +163,31 @@ function runPipeline(
   if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
 
   const objects = sortObjects(renderApp(built.model));
-  diagnostics.push(...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc), ...checkSecretSizes(objects, (w) => {
+  const configAt = (w?: string) => {
     const s = w === undefined ? undefined : merged.services[w];
     if (!s) return loc.at(['ring', 'sealedKey']);
     return loc.at(['services', w!, ...(s.config ? ['config'] : s.configFile !== undefined ? ['configFile'] : [])], s.config || s.configFile !== undefined ? 'value' : 'key');
-  }));
+  };
+  diagnostics.push(
+    ...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc),
+    ...checkSecretSizes(objects, configAt),
+    ...checkApplySize(objects, built.model.serverSideApply, (o) => objectSource(o, merged, loc, configAt)),
+    ...checkRenderedObjects(objects, built.model, merged, inputs.kubeVersion, loc),
+  );
   lap('render');
   if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
   return { objects, model: built.model, ...withRaw, diagnostics, sources, timings };
+}
+
+/** The part of habitat.yaml an object comes from, for errors about the object as a whole. */
+function objectSource(o: K8sObject, app: RawApp, loc: Locator, configAt: (w?: string) => Position): Position {
+  const own = (w: string | undefined) => w !== undefined && Object.prototype.hasOwnProperty.call(app.services, w);
+  if (o.kind === 'Secret' || o.kind === 'SealedSecret') {
+    const w = o.metadata.name.endsWith('-config') ? o.metadata.name.slice(0, -'-config'.length) : undefined;
+    return configAt(own(w) ? w : undefined);
+  }
+  const w = (o.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name'];
+  return own(w) ? loc.at(['services', w!], 'key') : loc.at(['services'], 'key');
 }
 
 /** `images` and `counts` parameters override the (overlaid) workloads; unknown workloads are errors. */

@@ -13,21 +13,36 @@ const VERSION = typeof HABITAT_CMP_VERSION === 'string' ? HABITAT_CMP_VERSION : 
 // Sealing pulls in node:crypto and the YAML editor; loaded only when asked for.
 const seal: Command = async (argv, io) => (await import('./commands/seal')).run(argv, io);
 const ringKey: Command = async (argv, io) => (await import('./commands/ringKey')).run(argv, io);
+// Not on Argo CD's path (generate), so they cost the plugin nothing at start-up:
+// import, graph, and diff (git reading, the line diff, three formatters).
+const importCmd: Command = async (argv, io) => (await import('./commands/import')).run(argv, io);
+const graph: Command = async (argv, io) => (await import('./commands/graph')).run(argv, io);
+const diff: Command = async (argv, io) => (await import('./commands/diff')).run(argv, io);
 
-const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey };
+const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey, import: importCmd, graph, diff };
 
 const USAGE = `habitat-cmp ${VERSION}: render Habitat apps (habitat.yaml) into Kubernetes manifests
 
 Usage:
   habitat-cmp render [DIR]      print manifests (YAML; --output json for a JSON stream)
       --env NAME  --name APP  --namespace NS  --kube-version 1.29.3
-      --api-versions a/v1,b/v1/Kind  --output yaml|json
+      --api-versions a/v1,b/v1/Kind  --images W=IMAGE,..  --counts W=N,..
+      --output yaml|json
   habitat-cmp validate [DIR]    checks only; same flags as render
   habitat-cmp generate          Argo CD: render "." from the plugin environment
   habitat-cmp parameters        Argo CD: the dynamic parameter announcement (JSON)
   habitat-cmp seal [DIR] --service W --key K [--raw] [--scope S] [--cert FILE] [--from-file F]
   habitat-cmp ring-key [DIR] [--name RING] [--cert FILE]
+  habitat-cmp diff [DIR] --base REV [--head REV] | --base-dir PATH
+      what a change does to the running app: pods that roll, syncs that fail,
+      objects pruned; then a diff per object (secret values never shown)
+      same input flags as render; --output text|markdown|json  --exit-code
+  habitat-cmp graph [DIR]       the app as a Mermaid (default) or Graphviz DOT graph
+      same input flags as render; --output mermaid|dot
   habitat-cmp schema            JSON Schema of habitat.yaml
+  habitat-cmp import FILE...    Habitat Operator manifests (+ their Secrets) -> habitat.yaml
+      --out DIR  --cert FILE  --name APP  --namespace NS  --split  --seal-config
+      --scope S  --force
 
 Exit codes: 0 success, 1 input errors, 2 usage errors.
 `;
@@ -83,6 +98,7 @@ if (typeof require !== 'undefined' && require.main === module) {
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
   }).then((code) => {
     // Everything was computed before the first byte goes out; written in ~64 KiB
     // batches rather than joined, so a large app is never held twice in memory.

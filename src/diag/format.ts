@@ -38,7 +38,7 @@ const MAX_HINT = 180;
 export const MAX_SHOWN_DIAGNOSTICS = 9;
 
 /** Long base64 runs with mixed character classes; the digit/case test spares names like "aaaa…". */
-const redactCiphertext = (s: string): string =>
+export const redactCiphertext = (s: string): string =>
   s.replace(CIPHERTEXT_LIKE, (m) => (/[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) ? '<sealed>' : m));
 
 const clip = (s: string, n: number): string => {

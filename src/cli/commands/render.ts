@@ -15,8 +15,22 @@ export const RENDER_FLAGS = {
   namespace: 'string',
   'kube-version': 'string',
   'api-versions': 'string',
+  images: 'string',
+  counts: 'string',
   output: 'string',
 } as const;
+
+/** `--images web=reg/web:2,db=reg/db:1`: the Application's `images`/`counts` parameter maps. */
+function parameterMap(flag: string, value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--${flag} takes WORKLOAD=VALUE pairs separated by commas`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
 
 export function inputsFromFlags(flags: Record<string, string | boolean>): Inputs {
   const inputs: Inputs = {};
@@ -25,6 +39,8 @@ export function inputsFromFlags(flags: Record<string, string | boolean>): Inputs
   if (typeof flags.namespace === 'string') inputs.namespace = flags.namespace;
   if (typeof flags['kube-version'] === 'string') inputs.kubeVersion = flags['kube-version'];
   if (typeof flags['api-versions'] === 'string') inputs.apiVersions = flags['api-versions'].split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof flags.images === 'string') inputs.images = parameterMap('images', flags.images);
+  if (typeof flags.counts === 'string') inputs.counts = parameterMap('counts', flags.counts);
   return inputs;
 }
 
