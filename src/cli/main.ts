@@ -98,7 +98,11 @@ if (typeof require !== 'undefined' && require.main === module) {
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,
-    stdoutIsTTY: process.stdout.isTTY === true,
+    // a getter too: process.stdout builds a stream (a net.Socket for Argo CD's pipe),
+    // which generate never needs; only diff asks, for colour
+    get stdoutIsTTY() {
+      return process.stdout.isTTY === true;
+    },
   }).then((code) => {
     // Everything was computed before the first byte goes out; written in ~64 KiB
     // batches rather than joined, so a large app is never held twice in memory.
