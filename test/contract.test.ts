@@ -116,7 +116,7 @@ for (const c of sampleCases()) {
         const plain = find('Secret', `${w}-config`);
         assert.type(plain?.stringData?.['user.toml'], 'string');
         // a later switch to sealed values lets the SealedSecret take the Secret over
-        assert.is(plain.metadata.annotations?.['sealedsecrets.bitnami.com/managed'], 'true');
+        assert.is(plain!.metadata.annotations?.['sealedsecrets.bitnami.com/managed'], 'true');
       }
       if (s.configUpdate === 'restart') assert.type(pod.metadata.annotations?.['habitat.sh/config-hash'], 'string');
 
