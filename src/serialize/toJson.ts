@@ -2,6 +2,7 @@ import { orderedKeys } from './keyOrder';
 
 /** JSON with the same key order as the YAML output (JSON.stringify would put integer-like keys first). */
 export function toJson(v: unknown, indent = '', step = '  '): string {
+  if (typeof v === 'bigint') return String(v);
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   const inner = indent + step;
   if (Array.isArray(v)) {
