@@ -30,6 +30,10 @@ export const outsideInt64 = (v: number | bigint): boolean => typeof v === 'bigin
 /** True for a finite-looking float text whose value does not fit a double (1e400): written as inf, it would change meaning. */
 export const floatOverflows = (f: ExactFloat): boolean => !Number.isFinite(f.value) && !/inf|nan/i.test(f.text);
 
+/** YAML 1.2 core schema integer and float forms (the `yaml` library's tests, so both parsers agree). */
+export const YAML_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+export const YAML_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+
 /** A float from YAML float text (core schema forms, including .inf and .nan). */
 export function yamlFloat(text: string): ExactFloat {
   const lower = text.toLowerCase();
@@ -37,7 +41,7 @@ export function yamlFloat(text: string): ExactFloat {
   return new ExactFloat(value, text);
 }
 
-export const INTEGER_OUT_OF_RANGE = 'is outside the 64-bit integer range that TOML and Kubernetes allow (-9223372036854775808 to 9223372036854775807)';
+export const INTEGER_OUT_OF_RANGE = 'does not fit in 64 bits (TOML integers are int64: -2^63 to 2^63-1)';
 export const FLOAT_OUT_OF_RANGE = 'is too large for a 64-bit float';
 
 /**

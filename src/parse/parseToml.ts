@@ -17,6 +17,7 @@ class TomlRangeError extends Error {
     message: string,
     readonly code: string,
     readonly offset: number,
+    readonly length: number,
   ) {
     super(message);
   }
@@ -57,11 +58,11 @@ class ExactTomlParser extends TOMLParser {
     const digits = text.replace(/_/g, '');
     if (/^[+-]?[0-9]+$|^0[xob]/.test(digits)) {
       const n = exactInteger(digits);
-      if (outsideInt64(n)) throw new TomlRangeError(`integer ${text} ${INTEGER_OUT_OF_RANGE}`, 'toml-integer-out-of-range', this.valueStart);
+      if (outsideInt64(n)) throw new TomlRangeError(`integer ${text} ${INTEGER_OUT_OF_RANGE}`, 'toml-integer-out-of-range', this.valueStart, text.length);
       return n;
     }
     const f = new ExactFloat(/nan$/.test(digits) ? NaN : /inf$/.test(digits) ? (digits.startsWith('-') ? -Infinity : Infinity) : Number(digits), text);
-    if (floatOverflows(f)) throw new TomlRangeError(`float ${text} ${FLOAT_OUT_OF_RANGE}`, 'toml-float-out-of-range', this.valueStart);
+    if (floatOverflows(f)) throw new TomlRangeError(`float ${text} ${FLOAT_OUT_OF_RANGE}`, 'toml-float-out-of-range', this.valueStart, text.length);
     return f;
   }
 }
@@ -124,7 +125,8 @@ export function parseToml(text: string, file: string): { value?: TomlTable; diag
   } catch (e) {
     if (e instanceof TomlRangeError) {
       const lc = lineColOf(lf, e.offset);
-      return { diagnostics: [error(e.code, e.message, { file, offset: offsetOf(text, lc.line, lc.col) ?? e.offset }, 'quote it to make it a string')] };
+      const offset = offsetOf(text, lc.line, lc.col) ?? e.offset;
+      return { diagnostics: [error(e.code, e.message, { file, offset, end: offset + e.length }, 'quote it to make it a string')] };
     }
     // The parser recurses per nested array or inline table.
     if (e instanceof RangeError || /call stack/i.test(String((e as { message?: string }).message))) return { diagnostics: [tooDeep(file)] };

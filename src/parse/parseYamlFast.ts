@@ -1,38 +1,41 @@
-import { CORE_SCHEMA, defineScalarTag, floatCoreTag, intCoreTag, load, NOT_RESOLVED } from 'js-yaml';
-import { ExactFloat, exactInteger, floatOverflows, outsideInt64, yamlFloat } from './exactNumber';
+import { CORE_SCHEMA, defineScalarTag, load, NOT_RESOLVED } from 'js-yaml';
+import { ExactFloat, exactInteger, floatOverflows, outsideInt64, YAML_FLOAT, YAML_INT, yamlFloat } from './exactNumber';
 
 // Set by the number tags while one document loads (loading is synchronous).
 let exotic = false;
+let unwritable = false;
 
 /**
- * js-yaml's core int and float tags decide what is a number; the value is made
- * exact here, as on the precise path (parseYaml). A number that cannot be
- * written into user.toml throws, so the precise path reports it with a position.
+ * The core schema's int and float tags with exact values, as on the precise
+ * path (parseYaml), and the same forms (js-yaml's own float tag reads `1e400`
+ * as a string). A number that cannot be written into user.toml sends the
+ * document to the precise path, which reports it with a position (a throwing
+ * resolver would make js-yaml read a string).
  */
 const EXACT_SCHEMA = CORE_SCHEMA.withTags(
   defineScalarTag('tag:yaml.org,2002:int', {
     implicit: true,
-    implicitFirstChars: intCoreTag.implicitFirstChars,
+    implicitFirstChars: [...'-+0123456789'],
     identify: () => false,
-    resolve(source, isExplicit, tagName) {
-      if (intCoreTag.resolve(source, isExplicit, tagName) === NOT_RESOLVED) return NOT_RESOLVED;
+    resolve(source) {
+      if (!YAML_INT.test(source)) return NOT_RESOLVED;
       const n = exactInteger(source);
       if (typeof n === 'bigint') {
         exotic = true;
-        if (outsideInt64(n)) throw new RangeError('integer outside int64');
+        if (outsideInt64(n)) unwritable = true;
       }
       return n;
     },
   }),
   defineScalarTag('tag:yaml.org,2002:float', {
     implicit: true,
-    implicitFirstChars: floatCoreTag.implicitFirstChars,
+    implicitFirstChars: [...'-+.0123456789'],
     identify: (v) => v instanceof ExactFloat,
-    resolve(source, isExplicit, tagName) {
-      if (floatCoreTag.resolve(source, isExplicit, tagName) === NOT_RESOLVED) return NOT_RESOLVED;
+    resolve(source) {
+      if (!YAML_FLOAT.test(source)) return NOT_RESOLVED;
       const f = yamlFloat(source);
       exotic = true;
-      if (floatOverflows(f)) throw new RangeError('float overflow');
+      if (floatOverflows(f)) unwritable = true;
       return f;
     },
   }),
@@ -51,9 +54,11 @@ export function parseYamlFast(text: string, maxDepth: number): { value: Record<s
   // libraries; they are rare enough to always take the precise path.
   if (text.includes('!') || /^%/m.test(text)) return undefined;
   exotic = false;
+  unwritable = false;
   try {
     // maxAliases 0: shared references would let an alias bomb explode later, in code that walks the value.
     const v = load(text, { schema: EXACT_SCHEMA, maxAliases: 0, maxDepth, json: false });
+    if (unwritable) return undefined;
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? { value: v as Record<string, unknown>, exotic } : undefined;
   } catch {
     return undefined;

@@ -51,7 +51,7 @@ export function checkSealing(app: RawApp, identity: AppIdentity, inputs: Pick<In
       if (setByOverlay(overlay, path)) continue;
       const how = path[0] === 'ring' ? `ring-key --env ${env}` : `seal --env ${env} --service ${path[1]} --key ${path[3]}`;
       out.push(
-        error('sealed-value-namespace-changed', `${path.join('.')} comes from the base, sealed for namespace "${baseNs}" (${scope} scope), but environment ${env} renders into "${namespace}", where it cannot be decrypted`, loc.at(path), `seal it for ${env}: habitat-cmp ${how} (writes environments.${env}.${path.join('.')})`),
+        error('sealed-value-namespace-changed', `sealed in the base for namespace "${baseNs}", but environment ${env} renders into "${namespace}", where it cannot be decrypted`, loc.at(path), `seal it for ${env} (into environments.${env}): habitat-cmp ${how}`),
       );
     }
   }
