@@ -15,6 +15,7 @@ import { checkCollisions } from '../validate/checkCollisions';
 import { checkIdentity } from '../validate/checkIdentity';
 import { checkMetadata } from '../validate/checkMetadata';
 import { checkSealedValues } from '../validate/checkSealedValues';
+import { checkRing } from '../validate/checkRing';
 import { checkSealing } from '../validate/checkSealing';
 import { checkSecretPaths } from '../validate/checkSecretPaths';
 import { checkSecretSizes } from '../validate/checkSecretSizes';
@@ -92,6 +93,7 @@ function runPipeline(fs: RepoFs, inputs: Inputs, doc: ParsedDocument, sources: M
     ...checkMetadata(app, loc),
     ...checkWorkloads(app, loc),
     ...checkSealing(app, identity, inputs, loc, base),
+    ...checkRing(app, identity.name, identity.namespace, loc),
     ...checkSecretPaths(app, loc),
   );
   lap('validate');

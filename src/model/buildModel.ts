@@ -111,6 +111,16 @@ export function buildModel(
     scope: app.sealing?.scope ?? 'strict',
     pdbApiVersion: pdbApiVersion(inputs.kubeVersion),
     workloads,
+    join: (app.ring?.join ?? [])
+      .map((j) => ({
+        app: j.app,
+        ...(j.namespace !== undefined ? { namespace: j.namespace } : {}),
+        groups: [...new Set(j.groups ?? [])].sort().map((g) => {
+          const dot = g.indexOf('.');
+          return { service: g.slice(0, dot), group: g.slice(dot + 1) };
+        }),
+      }))
+      .sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : (a.namespace ?? '') < (b.namespace ?? '') ? -1 : (a.namespace ?? '') > (b.namespace ?? '') ? 1 : 0)),
   };
   if (ident.namespace !== undefined) model.namespace = ident.namespace;
   if (app.ring?.sealedKey !== undefined) model.ringSealedKey = app.ring.sealedKey;

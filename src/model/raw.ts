@@ -23,11 +23,17 @@ export interface RawService {
   pod?: Record<string, unknown>;
 }
 
+export interface RawRingJoin {
+  app: string;
+  namespace?: string;
+  groups?: string[];
+}
+
 export interface RawApp {
   apiVersion: string;
   kind: string;
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string | number | bigint | boolean> };
-  ring?: { sealedKey?: string };
+  ring?: { sealedKey?: string; join?: RawRingJoin[] };
   sealing?: { certificate?: string; scope?: 'strict' | 'namespace-wide' | 'cluster-wide' };
   services: Record<string, RawService>;
   environments?: Record<string, { metadata?: object; ring?: object; services?: Record<string, RawService | null> }>;

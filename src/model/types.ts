@@ -48,11 +48,22 @@ export interface Workload {
   pod: Record<string, unknown>;
 }
 
+/** Another app whose gossip ring this app shares (`ring.join`). */
+export interface RingJoin {
+  app: string;
+  /** Unset: the same namespace as this app's pods. */
+  namespace?: string;
+  /** Its service groups that this app may bind to. */
+  groups: { service: string; group: string }[];
+}
+
 export interface AppModel {
   name: string;
   namespace?: string;
   labels: Record<string, string>;
   ringSealedKey?: string;
+  /** Sorted by app, then namespace. */
+  join: RingJoin[];
   scope: Scope;
   /** policy/v1 or policy/v1beta1, from KUBE_VERSION. */
   pdbApiVersion: 'policy/v1' | 'policy/v1beta1';

@@ -111,6 +111,31 @@ const serviceProperties = {
   },
 } as const;
 
+/** `service.group` of another app's ring, as `--bind` spells it (no `.`, `@` or `#` inside either part). */
+export const SERVICE_GROUP_PATTERN = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+
+/** Other apps whose gossip ring this app shares (binds resolve only inside one ring). */
+const ringJoin = {
+  type: 'array',
+  maxItems: 64,
+  description: 'Apps whose ring this app joins: seeds come from their ring Service, and binds may name their service groups.',
+  items: {
+    type: 'object',
+    required: ['app'],
+    additionalProperties: false,
+    properties: {
+      app: { type: 'string', minLength: 1, maxLength: 253, description: 'The other app\'s name (its metadata.name); its ring Service is <app>-ring.' },
+      namespace: { type: 'string', minLength: 1, maxLength: 253, description: 'Its namespace; default: this app\'s namespace.' },
+      groups: {
+        type: 'array',
+        maxItems: 2000,
+        items: { type: 'string', maxLength: 257, pattern: SERVICE_GROUP_PATTERN },
+        description: 'Its service groups (service.group) that workloads of this app bind to.',
+      },
+    },
+  },
+} as const;
+
 const metadataProperties = {
   name: { type: 'string', minLength: 1 },
   namespace: { type: 'string', minLength: 1 },
@@ -135,7 +160,10 @@ export const habitatSchema = {
     ring: {
       type: 'object',
       additionalProperties: false,
-      properties: { sealedKey: { type: 'string', minLength: 1, description: 'Sealed SYM-SEC-1 ring key (`habitat-cmp ring-key`).' } },
+      properties: {
+        sealedKey: { type: 'string', minLength: 1, description: 'Sealed SYM-SEC-1 ring key (`habitat-cmp ring-key`).' },
+        join: ringJoin,
+      },
     },
     sealing: {
       type: 'object',
@@ -158,7 +186,7 @@ export const habitatSchema = {
         additionalProperties: false,
         properties: {
           metadata: { type: 'object', additionalProperties: false, properties: { labels: scalarMap, namespace: metadataProperties.namespace } },
-          ring: { type: 'object', additionalProperties: false, properties: { sealedKey: { type: 'string', minLength: 1 } } },
+          ring: { type: 'object', additionalProperties: false, properties: { sealedKey: { type: 'string', minLength: 1 }, join: ringJoin } },
           services: {
             type: 'object',
             // Overlays may set any service field; `image` is required only after merging.

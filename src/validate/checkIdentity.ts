@@ -6,7 +6,7 @@ import { dns1035Problem, dns1123LabelProblem } from './dnsNames';
 import type { Locator } from './locator';
 
 /** `<app>-ring` must itself be a DNS-1035 label of at most 63 characters. */
-const MAX_APP_NAME = 58;
+export const MAX_APP_NAME = 58;
 
 /**
  * The app name and namespace are valid, and a destination namespace agrees

@@ -2,6 +2,7 @@ import { error, warning, type Diagnostic } from '../diag/diagnostic';
 import type { RawApp } from '../model/raw';
 import { dns1035Problem, portNameProblem } from './dnsNames';
 import { findStrictBindCycle } from './findStrictBindCycle';
+import { joinedGroups } from './checkRing';
 import type { Locator } from './locator';
 
 /** StatefulSet pods get a `controller-revision-hash` label `<name>-<10 chars>`, which must fit 63. */
@@ -11,12 +12,14 @@ export const RESERVED_PORTS = new Map([[9631, 'the Supervisor HTTP gateway'], [9
 export const RESERVED_PORT_NAMES = new Set(['hab-gossip', 'hab-gossip-udp', 'hab-http']);
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** Env the renderer sets; a user value would silently break the ring or binds. */
-const reservedEnv = (n: string) => n === 'HAB_LICENSE' || n === 'HAB_RING_KEY' || n === 'HAB_RING' || n.startsWith('HAB_BIND_');
+const reservedEnv = (n: string) => n === 'HAB_LICENSE' || n === 'HAB_RING_KEY' || n === 'HAB_RING' || n.startsWith('HAB_BIND_') || n.startsWith('HAB_CMP_');
 
 export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   const names = Object.keys(app.services).sort();
   const strictEdges = new Map<string, string[]>();
+  const ownGroups = new Set(names.map((w) => `${app.services[w]!.service ?? w}.${app.services[w]!.group ?? 'default'}`));
+  const shared = joinedGroups(app);
 
   for (const w of names) {
     const s = app.services[w]!;
@@ -54,12 +57,18 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
 
     for (const [k] of Object.entries(s.env ?? {})) {
       if (!ENV_NAME.test(k)) out.push(error('env-name-invalid', `environment variable name "${k}" is invalid`, loc.at([...base, 'env', k], 'key'), 'use letters, digits, "_", "-" and ".", not starting with a digit'));
-      else if (reservedEnv(k)) out.push(error('env-reserved', `environment variable ${k} is set by habitat-cmp`, loc.at([...base, 'env', k], 'key'), k.startsWith('HAB_BIND_') ? 'declare the bind under "binds" instead' : k === 'HAB_LICENSE' ? 'the license is accepted with accept-no-persist for you' : 'set ring.sealedKey instead'));
+      else if (reservedEnv(k)) out.push(error('env-reserved', `environment variable ${k} is set by habitat-cmp`, loc.at([...base, 'env', k], 'key'), k.startsWith('HAB_BIND_') ? 'declare the bind under "binds" instead' : k.startsWith('HAB_CMP_') ? 'HAB_CMP_* variables describe the pod to habitat-cmp\'s start-up script' : k === 'HAB_LICENSE' ? 'the license is accepted with accept-no-persist for you' : 'set ring.sealedKey instead'));
     }
 
     const edges: string[] = [];
     for (const [bind, target] of Object.entries(s.binds ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (typeof target !== 'string') continue;
+      if (typeof target !== 'string') {
+        const group = `${target.service}.${target.group ?? 'default'}`;
+        if (!ownGroups.has(group) && !shared.has(group)) {
+          out.push(error('bind-target-outside-ring', `bind "${bind}" of services.${w} names service group ${group}, which is neither a workload of this app nor in a ring it joins`, loc.at([...base, 'binds', bind]), `binds resolve only inside one ring, so it would wait forever: list the app running ${group} under ring.join with groups: [${group}]`));
+        }
+        continue;
+      }
       if (!(target in app.services)) {
         out.push(error('bind-target-unknown', `bind "${bind}" of services.${w} names "${target}", which is not a workload of this app`, loc.at([...base, 'binds', bind]), `known workloads: ${names.join(', ')}; to bind a service group outside this app write {service: NAME, group: GROUP}`));
       } else edges.push(target);

@@ -94,7 +94,11 @@ function toDoc(a: GenApp): Record<string, unknown> {
     w.external.forEach((e, k) => (binds[`ext${k}`] = { service: e.service, group: e.group }));
     services[w.name] = { ...w.spec, ...(Object.keys(binds).length ? { binds } : {}) };
   }
-  return { apiVersion: 'habitat-cmp/v1', kind: 'App', metadata: { name: a.name, ...(a.namespace ? { namespace: a.namespace } : {}), labels: a.labels }, services };
+  // External binds must name a group of a joined ring (bind-target-outside-ring); own groups need no join.
+  const own = new Set(a.workloads.map((w) => `${(w.spec.service as string | undefined) ?? w.name}.${(w.spec.group as string | undefined) ?? 'default'}`));
+  const groups = [...new Set(a.workloads.flatMap((w) => w.external.map((e) => `${e.service}.${e.group}`)))].filter((g) => !own.has(g)).sort();
+  const ring = groups.length ? { ring: { join: [{ app: `${a.name}-peer`, groups }] } } : {};
+  return { apiVersion: 'habitat-cmp/v1', kind: 'App', metadata: { name: a.name, ...(a.namespace ? { namespace: a.namespace } : {}), labels: a.labels }, ...ring, services };
 }
 
 /** Same mappings, keys in another order (reversed, then rotated by one), at every level. */

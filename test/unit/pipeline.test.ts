@@ -35,9 +35,9 @@ test('peers list pod 0 of every workload with count >= 1, sorted, no blank line'
   assert.is(cm.data.peers, 'b-0.demo-ring\nc-0.demo-ring\n');
 });
 
-test('bind env: producer in the app with ports gets HOST and PORT; external group only the service group', () => {
+test('bind env: producer in the app with ports gets HOST and PORT; a joined ring\'s group only the service group', () => {
   const fs = memFs({
-    'habitat.yaml': app('  web:\n    image: x/web\n    binds: {db: db, legacy: {service: redis, group: old}}\n    bindingMode: relaxed\n  db:\n    image: x/db\n    service: postgresql\n    ports: [{name: pg, port: 5432}]\n'),
+    'habitat.yaml': app('  web:\n    image: x/web\n    binds: {db: db, legacy: {service: redis, group: old}}\n    bindingMode: relaxed\n  db:\n    image: x/db\n    service: postgresql\n    ports: [{name: pg, port: 5432}]\n', 'ring:\n  join: [{app: legacy, groups: [redis.old]}]\n'),
   });
   const r = renderAction(fs, {});
   const sts = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'web') as unknown as { spec: { template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } } } };
@@ -119,6 +119,17 @@ test('the Kubernetes schema check can fail', () => {
   assert.throws(() => validateK8s({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'x' }, spec: { replicas: 'three', selector: {}, template: {} } }));
   assert.throws(() => validateK8s({ apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'x' }, spec: { encryptedData: { a: 1 } } }));
   assert.throws(() => validateK8s({ apiVersion: 'v9', kind: 'Nope' }));
+});
+
+
+test('a bind to a group outside the app needs ring.join naming that group', () => {
+  const services = '  web:\n    image: x/web\n    binds: {legacy: {service: redis, group: old}}\n';
+  const codes = (extra: string) => renderAction(memFs({ 'habitat.yaml': app(services, extra) }), {}).diagnostics.map((d) => d.code);
+  assert.equal(codes(''), ['bind-target-outside-ring']);
+  assert.equal(codes('ring:\n  join: [{app: legacy, groups: [redis.other]}]\n'), ['bind-target-outside-ring']);
+  assert.equal(codes('ring:\n  join: [{app: legacy, groups: [redis.old]}]\n'), []);
+  // A workload's own group is in this ring already.
+  assert.equal(renderAction(memFs({ 'habitat.yaml': app('  web:\n    image: x/web\n    binds: {c: {service: redis}}\n  cache:\n    image: x/r\n    service: redis\n') }), {}).diagnostics.map((d) => d.code), []);
 });
 
 test.run();

@@ -1,0 +1,124 @@
+/**
+ * Runs a container's `/bin/sh -c SCRIPT NAME ARGS...` for real under busybox `sh`
+ * (Debian's dynamically linked busybox, which looks commands up in PATH, so the
+ * stubs below are called), inside bubblewrap so that the pod's volumes, the
+ * image's /init.sh and /etc/resolv.conf sit at their real paths.
+ *
+ * Stubs model what the simulator owns: `nslookup` answers from the simulated DNS
+ * at the simulated clock, in the output format of busybox's own-resolver nslookup
+ * (the image's core/busybox-static has FEATURE_NSLOOKUP_BIG: "Name:\t<n>" then
+ * "Address: <ip>"; an unknown name prints "** server can't find"); `date +%s`
+ * reads the clock; `sleep N` advances it; /init.sh records its arguments, which the
+ * simulator then hands to the Supervisor model.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface DnsRecord {
+  fqdn: string;
+  ip: string;
+  /** Seconds on the simulated clock: visible from `from` (inclusive) to `to` (exclusive). */
+  from: number;
+  to: number;
+}
+
+export interface Mount {
+  path: string;
+  hostDir: string;
+  readOnly: boolean;
+}
+
+export interface ScriptRun {
+  /** The script's own exit status when it did not exec /init.sh. */
+  status: number;
+  /** Arguments /init.sh received, when the script exec'd it. */
+  initArgs?: string[];
+  /** Simulated seconds the script spent (its `sleep`s). */
+  elapsed: number;
+  stderr: string;
+}
+
+const BUSYBOX = '/usr/bin/busybox';
+
+export function busyboxProblem(): string | undefined {
+  if (!existsSync(BUSYBOX)) return `${BUSYBOX} is missing (Debian package "busybox"; .ci/run installs it)`;
+  const bw = spawnSync('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', 'true'], { encoding: 'utf8' });
+  if (bw.error || bw.status !== 0) return `bubblewrap does not run here: ${bw.error?.message ?? bw.stderr.trim()}`;
+  return undefined;
+}
+
+let toolsDir: string | undefined;
+
+/** Stub commands and busybox applet links, made once per test process. */
+function tools(): string {
+  if (toolsDir) return toolsDir;
+  const dir = mkdtempSync(join(tmpdir(), 'ring-sim-tools-'));
+  const stubs = join(dir, 'stubs');
+  const applets = join(dir, 'applets');
+  mkdirSync(stubs);
+  mkdirSync(applets);
+  const sh = `#!${BUSYBOX} sh\n`;
+  writeFileSync(
+    join(stubs, 'nslookup'),
+    sh +
+      `read -r now < /sim/state/clock
+ips=
+while read -r name ip from to; do
+  if [ "$name" = "$1" ] && [ "$now" -ge "$from" ] && [ "$now" -lt "$to" ]; then ips="$ips $ip"; fi
+done < /sim/state/dns
+printf 'Server:\\t\\t10.96.0.10\\nAddress:\\t10.96.0.10:53\\n\\n'
+if [ -z "$ips" ]; then echo "** server can't find $1: NXDOMAIN"; exit 1; fi
+for ip in $ips; do printf 'Name:\\t%s\\nAddress: %s\\n' "$1" "$ip"; done
+`,
+  );
+  writeFileSync(join(stubs, 'date'), sh + 'case "$1" in +%s) cat /sim/state/clock ;; *) echo "date stub: only +%s" >&2; exit 1 ;; esac\n');
+  writeFileSync(join(stubs, 'sleep'), sh + 'read -r now < /sim/state/clock\necho $((now + ${1%%.*})) > /sim/state/clock\n');
+  writeFileSync(join(stubs, 'init.sh'), sh + 'for a in "$@"; do printf "%s\\0" "$a"; done > /sim/state/args\n');
+  for (const f of ['nslookup', 'date', 'sleep', 'init.sh']) chmodSync(join(stubs, f), 0o755);
+  for (const a of ['mv', 'mkdir', 'cat', 'rm', 'hostname']) symlinkSync(BUSYBOX, join(applets, a));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  toolsDir = dir;
+  return dir;
+}
+
+export function runScript(opts: {
+  command: string[];
+  args: string[];
+  env: Record<string, string>;
+  mounts: Mount[];
+  namespace: string;
+  clock: number;
+  dns: DnsRecord[];
+}): ScriptRun {
+  const [sh, dashC, script, name] = opts.command;
+  if (sh !== '/bin/sh' || dashC !== '-c' || script === undefined) throw new Error(`the simulator runs only "/bin/sh -c SCRIPT" commands, not ${JSON.stringify(opts.command.slice(0, 2))}`);
+  const t = tools();
+  const state = mkdtempSync(join(tmpdir(), 'ring-sim-run-'));
+  try {
+    writeFileSync(join(state, 'clock'), `${opts.clock}\n`);
+    writeFileSync(join(state, 'dns'), opts.dns.map((r) => `${r.fqdn} ${r.ip} ${r.from} ${r.to}\n`).join(''));
+    // What kubelet writes for ClusterFirst pods (dnsPolicy default).
+    writeFileSync(join(state, 'resolv.conf'), `nameserver 10.96.0.10\nsearch ${opts.namespace}.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`);
+    const bw = ['--unshare-all', '--die-with-parent', '--tmpfs', '/', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--dir', '/bin', '--symlink', BUSYBOX, '/bin/sh', '--proc', '/proc', '--dev', '/dev'];
+    bw.push('--bind', state, '/sim/state', '--ro-bind', join(t, 'stubs'), '/sim/stubs', '--ro-bind', join(t, 'applets'), '/sim/applets');
+    bw.push('--ro-bind', join(t, 'stubs', 'init.sh'), '/init.sh', '--ro-bind', join(state, 'resolv.conf'), '/etc/resolv.conf');
+    for (const m of opts.mounts) bw.push(m.readOnly ? '--ro-bind' : '--bind', m.hostDir, m.path);
+    bw.push('--clearenv', '--setenv', 'PATH', '/sim/stubs:/sim/applets');
+    for (const [k, v] of Object.entries(opts.env)) bw.push('--setenv', k, v);
+    bw.push('/bin/sh', '-c', script, ...(name !== undefined ? [name] : []), ...opts.args);
+    const r = spawnSync('bwrap', bw, { encoding: 'utf8', timeout: 60_000 });
+    if (r.error) throw r.error;
+    const clock = Number(readFileSync(join(state, 'clock'), 'utf8').trim());
+    const argsFile = join(state, 'args');
+    const run: ScriptRun = { status: r.status ?? 128, elapsed: clock - opts.clock, stderr: r.stderr };
+    if (existsSync(argsFile)) {
+      const raw = readFileSync(argsFile, 'utf8');
+      run.initArgs = raw === '' ? [] : raw.slice(0, -1).split('\0');
+    }
+    return run;
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+}
