@@ -39,7 +39,7 @@ export function readHabitatFile(fs: RepoFs): { source?: Source; diagnostics: Dia
     return { diagnostics: [error(code, msg, { file, offset: 0 }, hint)] };
   }
   const dec = decodeText(r.data, file);
-  const source: Source = { file, text: dec.text };
+  const source: Source = { file, text: dec.text, ...(r.data[0] === 0xef && r.data[1] === 0xbb && r.data[2] === 0xbf ? { bom: true } : {}) };
   return { source, diagnostics: dec.diagnostic ? [dec.diagnostic] : [] };
 }
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { RING_NAME } from './ringName';
 
-/** Ring names as Habitat key files allow them (`<ring>-<revision>.sym.key`). */
-export const RING_NAME = /^[A-Za-z0-9_-]+$/;
 /** libsodium crypto_secretbox key size. */
 export const RING_KEY_BYTES = 32;
 
