@@ -6,13 +6,13 @@ export interface SourceText {
   redact?: ReadonlyArray<readonly [number, number]>;
 }
 
-export interface LineCol {
+interface LineCol {
   line: number;
   col: number;
 }
 
 /** 1-based line and column (in UTF-16 code units, like editors that count characters). */
-export function lineCol(text: string, offset: number): LineCol {
+function lineCol(text: string, offset: number): LineCol {
   let line = 1;
   let lineStart = 0;
   const end = Math.min(offset, text.length);
@@ -35,7 +35,7 @@ const CIPHERTEXT_LIKE = /[A-Za-z0-9+/]{100,}={0,2}/g;
 const MAX_MESSAGE = 140;
 const MAX_HINT = 180;
 /** Beyond this many, only a count is printed; the first problems are the useful ones. */
-export const MAX_SHOWN_DIAGNOSTICS = 9;
+const MAX_SHOWN_DIAGNOSTICS = 9;
 
 /** Long base64 runs with mixed character classes; the digit/case test spares names like "aaaa…". */
 const redactCiphertext = (s: string): string =>
@@ -84,7 +84,7 @@ function excerpt(src: SourceText, offset: number, end: number | undefined): stri
  * `file:line:col: error: message [code]`, then the source line with a caret and a
  * hint. Without a file: `habitat-cmp: error: message [code]`.
  */
-export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceText>): string {
+function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceText>): string {
   const src = d.file !== undefined ? sources.get(d.file) : undefined;
   let head: string;
   const lines: string[] = [];

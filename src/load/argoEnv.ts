@@ -4,7 +4,7 @@ import type { Inputs, WorkloadValues } from './inputs';
 /** Argo CD hands parameters over as env; cap them so hostile values cannot exhaust memory. */
 const MAX_PARAMETERS_JSON = 1 << 20;
 
-export const ANNOUNCED_PARAMETERS = ['environment', 'images', 'counts'] as const;
+const ANNOUNCED_PARAMETERS = ['environment', 'images', 'counts'] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 

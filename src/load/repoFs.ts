@@ -64,7 +64,7 @@ export function confinePath(p: string): PathProblem | undefined {
 }
 
 /** `rel` as the user should see it: under the directory they typed, or bare for ".". */
-export function displayUnder(dir: string, rel: string): string {
+function displayUnder(dir: string, rel: string): string {
   return dir === '' || dir === '.' || dir === './' ? rel : `${dir.replace(/\/+$/, '')}/${rel}`;
 }
 

@@ -4,8 +4,8 @@
  * bigint beyond ±(2^53 − 1); a float keeps the text it was written with. TOML
  * integers are 64-bit, so anything outside int64 is refused where it is written.
  */
-export const INT64_MIN = -(2n ** 63n);
-export const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * A float as written ("1.0", "6.02e23", ".inf"). A JS number would print 1.0

@@ -77,7 +77,7 @@ function toPlain(v: unknown): unknown {
 }
 
 /** Same bound as habitat.yaml's nesting: the config is merged and written by recursive code. */
-export const MAX_TOML_DEPTH = 64;
+const MAX_TOML_DEPTH = 64;
 const tooDeep = (file: string) =>
   error('toml-too-deep', `invalid TOML: nesting is deeper than ${MAX_TOML_DEPTH} levels`, { file, offset: 0 }, 'flatten the tables and arrays');
 

@@ -37,7 +37,7 @@ export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxDepth: 6
  * exhausts a 256 MB heap in the positions parser. The benchmark's fixture at
  * 2000 workloads (the schema's maximum) counts about 36,000.
  */
-export const MAX_YAML_STRUCTURE = 50_000;
+const MAX_YAML_STRUCTURE = 50_000;
 
 /** Counted on the raw text in one pass, before any parser allocates a node. */
 export function yamlStructureProblem(text: string, file: string): Diagnostic | undefined {

@@ -29,7 +29,7 @@ export function tomlKey(k: string, o: TomlOptions = {}): string {
 }
 
 /** TOML basic string: escapes what TOML forbids raw (controls, DEL) and replaces lone surrogates. */
-export function tomlString(s: string, o: TomlOptions = {}): string {
+function tomlString(s: string, o: TomlOptions = {}): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -57,7 +57,7 @@ const TOML_FLOAT = /^[+-]?(?:(?:0|[1-9](?:_?[0-9])*)(?:\.[0-9](?:_?[0-9])*(?:[eE
  * A float as written when that is TOML (`1.0`, `6.02e23`, `1_000.5`); otherwise
  * (YAML's `.5`, `5.`, `.inf`) the shortest text of the same double, still a float.
  */
-export function tomlFloat(f: ExactFloat): string {
+function tomlFloat(f: ExactFloat): string {
   if (TOML_FLOAT.test(f.text)) return f.text;
   return floatText(f.value);
 }

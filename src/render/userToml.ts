@@ -3,7 +3,7 @@ import type { Workload } from '../model/types';
 import { TemplateAction, writeToml } from './toml';
 
 /** Go template action that the Sealed Secrets controller replaces with the decrypted value as a TOML-safe string. */
-export const sealedAction = (key: string): string => `{{ toJson (index . ${JSON.stringify(key)}) }}`;
+const sealedAction = (key: string): string => `{{ toJson (index . ${JSON.stringify(key)}) }}`;
 
 /** user.toml as the config Secret carries it: plain, or a template when values are sealed. */
 export const userToml = (w: Workload): string => (w.secrets.length === 0 ? writeToml(w.config) : templatedUserToml(w));

@@ -10,7 +10,7 @@ import validateHabitat from './generated/validate.cjs';
 type Spans = ReadonlyMap<string, NodeSpan>;
 
 /** Nearest span at or above `ptr` (a missing key points at its parent mapping). */
-export function spanAt(spans: Spans, ptr: string, part: 'key' | 'value' = 'value'): readonly [number, number] {
+function spanAt(spans: Spans, ptr: string, part: 'key' | 'value' = 'value'): readonly [number, number] {
   let p = ptr;
   for (;;) {
     const s = spans.get(p);

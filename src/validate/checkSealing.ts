@@ -4,7 +4,7 @@ import type { AppIdentity } from '../model/identity';
 import type { RawApp } from '../model/raw';
 import type { Locator } from './locator';
 
-export const SEALED_SECRETS_API = 'bitnami.com/v1alpha1';
+const SEALED_SECRETS_API = 'bitnami.com/v1alpha1';
 
 /** Paths of every sealed value, ring key first, then by workload and key. */
 function sealedPaths(app: RawApp): string[][] {

@@ -2,7 +2,7 @@ import { error, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { K8sObject } from '../render/renderApp';
 
 /** The API server refuses Secrets whose data exceed 1 MiB; better to say so before Argo CD tries. */
-export const MAX_SECRET_BYTES = 1024 * 1024;
+const MAX_SECRET_BYTES = 1024 * 1024;
 
 const size = (m: unknown): number =>
   m && typeof m === 'object' ? Object.entries(m as Record<string, string>).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(String(v)), 0) : 0;
