@@ -61,9 +61,9 @@ export function sealingContext(
 ): { ctx?: SealingContext; diagnostics: Diagnostic[]; sources: Map<string, Source> } {
   const sources = new Map<string, Source>();
   const read = readHabitatFile(fs);
+  if (read.source) sources.set(read.source.file, read.source);
   if (!read.source || read.diagnostics.length) return { diagnostics: read.diagnostics, sources };
   const source = read.source;
-  sources.set(source.file, source);
   const result = withPositions(source, (doc): { ctx?: SealingContext; diagnostics: Diagnostic[] } => {
     const validated = validatedApp(doc);
     if (!validated.app) return validated;
