@@ -48,7 +48,8 @@ function collisions(ctx: Omit<SealingContext, 'publicKey'>, fs: RepoFs, service:
   const hit = inConfig ?? configCollision(mergeConfig(files.configs.get(service) ?? {}, s.config ?? {}), path);
   if (hit !== undefined) {
     const at = inConfig !== undefined ? ctx.loc.at([...base, 'config', ...hit.split('.')], 'key') : ctx.loc.at([...base, 'configFile']);
-    out.push(error('seal-config-collision', `services.${service}.${inConfig !== undefined ? 'config' : 'configFile'} already sets "${hit}", which overlaps the sealed key "${key}"`, at, 'remove the plain value from config, or seal under another key'));
+    const from = inConfig !== undefined ? 'config' : `${s.configFile} (configFile)`;
+    out.push(error('seal-config-collision', `services.${service}.${inConfig !== undefined ? 'config' : 'configFile'} already sets "${hit}", which overlaps the sealed key "${key}"`, at, `remove the plain value from ${from}, or seal under another key`));
   }
   for (const [outer, inner] of sealedPathOverlaps([...new Set([...Object.keys(s.secrets ?? {}), key])])) {
     if (outer !== key && inner !== key) continue;
