@@ -4,8 +4,7 @@ import { sealValue } from '../seal/hybridEncrypt';
 import { newRingKey } from '../seal/ringKey';
 import { RING_NAME } from '../seal/ringName';
 import { scopeLabel } from '../seal/scopeLabel';
-import type { ActionIO, ActionResult } from './seal';
-import { sealedFor, sealingContext, writeSealedValue, type SealingOptions } from './sealingContext';
+import { sealedFor, sealingContext, writeSealedValue, type ActionIO, type ActionResult, type SealingOptions } from './sealingContext';
 
 export interface RingKeyRequest extends SealingOptions {
   /** The ring name (--name); it is also the app name when metadata.name is absent, as in render. */

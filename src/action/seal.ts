@@ -1,13 +1,12 @@
 import { error, warning, type Diagnostic } from '../diag/diagnostic';
-import type { Source } from '../load/decodeText';
 import { loadConfigFiles } from '../load/loadConfigFiles';
-import { readProblem, type RepoFs, type UserFiles } from '../load/repoFs';
+import { readProblem, type RepoFs } from '../load/repoFs';
 import { configCollision, sealedPathOverlaps } from '../model/configCollision';
 import { mergeConfig } from '../model/deepMerge';
 import { objectNames } from '../model/identity';
 import { sealValue } from '../seal/hybridEncrypt';
 import { scopeLabel } from '../seal/scopeLabel';
-import { sealedFor, sealingContext, writeSealedValue, type SealingContext, type SealingOptions } from './sealingContext';
+import { sealedFor, sealingContext, writeSealedValue, type ActionIO, type ActionResult, type SealingContext, type SealingOptions } from './sealingContext';
 
 export interface SealRequest extends SealingOptions {
   service: string;
@@ -17,21 +16,6 @@ export interface SealRequest extends SealingOptions {
   raw: boolean;
   /** Read the value from this file (relative to the working directory) instead of `readValue`. */
   fromFile?: string;
-}
-
-export interface ActionIO {
-  /** The app directory. */
-  fs: RepoFs;
-  /** Files named on the command line. */
-  files: UserFiles;
-  now: Date;
-}
-
-export interface ActionResult {
-  exit: 0 | 1;
-  stdout: string;
-  diagnostics: Diagnostic[];
-  sources: Map<string, Source>;
 }
 
 const MAX_VALUE_BYTES = 1024 * 1024;

@@ -13,6 +13,23 @@ import { checkIdentity } from '../validate/checkIdentity';
 import { Locator } from '../validate/locator';
 import { HABITAT_FILE, readHabitatFile, validatedApp, withPositions } from './habitatDocument';
 
+/** What a sealing action may touch. */
+export interface ActionIO {
+  /** The app directory. */
+  fs: RepoFs;
+  /** Files named on the command line. */
+  files: UserFiles;
+  now: Date;
+}
+
+/** Exit code, stdout and diagnostics for the command to print. */
+export interface ActionResult {
+  exit: 0 | 1;
+  stdout: string;
+  diagnostics: Diagnostic[];
+  sources: Map<string, Source>;
+}
+
 /** What `seal` and `ring-key` share: which app, which environment, which certificate. */
 export interface SealingOptions {
   /** The overlay whose namespace the value is sealed for, and where it is written. */
