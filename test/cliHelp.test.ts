@@ -4,13 +4,16 @@ import { cli } from './helpers/cli';
 
 /** Every command has its own --help listing its own flags; usage errors point at it. */
 const FLAGS: Record<string, string[]> = {
-  render: ['--env NAME', '--name APP', '--namespace NS', '--kube-version V', '--api-versions LIST', '--output yaml|json'],
-  validate: ['--env NAME', '--name APP', '--namespace NS', '--kube-version V', '--api-versions LIST'],
+  render: ['--env NAME', '--name APP', '--namespace NS', '--kube-version V', '--api-versions LIST', '--images W=IMAGE,..', '--counts W=N,..', '--output yaml|json'],
+  validate: ['--env NAME', '--name APP', '--namespace NS', '--kube-version V', '--api-versions LIST', '--images W=IMAGE,..', '--counts W=N,..'],
   generate: [],
   parameters: [],
   seal: ['--service W', '--key K', '--raw', '--from-file F', '--name APP', '--env NAME', '--namespace NS', '--scope S', '--cert FILE'],
   'ring-key': ['--name RING', '--env NAME', '--namespace NS', '--scope S', '--cert FILE'],
   schema: [],
+  diff: ['--base REV', '--head REV', '--base-dir PATH', '--env NAME', '--name APP', '--namespace NS', '--kube-version V', '--api-versions LIST', '--images W=IMAGE,..', '--counts W=N,..', '--output text|markdown|json', '--exit-code'],
+  graph: ['--env NAME', '--name APP', '--namespace NS', '--kube-version V', '--api-versions LIST', '--images W=IMAGE,..', '--counts W=N,..', '--output mermaid|dot'],
+  import: ['--out DIR', '--cert FILE', '--name APP', '--namespace NS', '--split', '--seal-config', '--scope S', '--force'],
 };
 
 for (const [cmd, flags] of Object.entries(FLAGS)) {

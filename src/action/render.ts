@@ -1,4 +1,4 @@
-import { hasErrors, type Diagnostic } from '../diag/diagnostic';
+import { hasErrors, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { Source } from '../load/decodeText';
 import type { Inputs } from '../load/inputs';
 import { loadConfigFiles } from '../load/loadConfigFiles';
@@ -11,6 +11,7 @@ import type { RawApp } from '../model/raw';
 import type { AppModel } from '../model/types';
 import { renderApp, type K8sObject } from '../render/renderApp';
 import { sortObjects } from '../serialize/order';
+import { checkApplySize } from '../validate/checkApplySize';
 import { checkCollisions } from '../validate/checkCollisions';
 import { checkIdentity } from '../validate/checkIdentity';
 import { checkMetadata } from '../validate/checkMetadata';
@@ -20,6 +21,7 @@ import { checkSealing } from '../validate/checkSealing';
 import { checkSecretPaths } from '../validate/checkSecretPaths';
 import { checkSecretSizes } from '../validate/checkSecretSizes';
 import { checkWorkloads } from '../validate/checkWorkloads';
+import { checkRenderedObjects } from '../validate/k8s/checkRenderedObjects';
 import { Locator } from '../validate/locator';
 import { readHabitatFile, validatedApp, withPositions, type ParsedDocument } from './habitatDocument';
 
@@ -104,12 +106,29 @@ function runPipeline(fs: RepoFs, inputs: Inputs, doc: ParsedDocument, sources: M
   if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
 
   const objects = sortObjects(renderApp(built.model));
-  diagnostics.push(...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc), ...checkSecretSizes(objects, (w) => {
+  const configAt = (w?: string) => {
     const s = w === undefined ? undefined : app.services[w];
     if (!s) return loc.at(['ring', 'sealedKey']);
     return loc.at(['services', w!, ...(s.config ? ['config'] : s.configFile !== undefined ? ['configFile'] : [])], s.config || s.configFile !== undefined ? 'value' : 'key');
-  }));
+  };
+  diagnostics.push(
+    ...checkCollisions(objects, built.model.workloads.map((w) => w.name), loc),
+    ...checkSecretSizes(objects, configAt),
+    ...checkApplySize(objects, built.model.serverSideApply, (o) => objectSource(o, app, loc, configAt)),
+    ...checkRenderedObjects(objects, built.model, app, inputs.kubeVersion, loc),
+  );
   lap('render');
   if (hasErrors(diagnostics)) return done(diagnostics, withRaw);
   return { objects, model: built.model, ...withRaw, diagnostics };
+}
+
+/** The part of habitat.yaml an object comes from, for errors about the object as a whole. */
+function objectSource(o: K8sObject, app: RawApp, loc: Locator, configAt: (w?: string) => Position): Position {
+  const own = (w: string | undefined) => w !== undefined && Object.prototype.hasOwnProperty.call(app.services, w);
+  if (o.kind === 'Secret' || o.kind === 'SealedSecret') {
+    const w = o.metadata.name.endsWith('-config') ? o.metadata.name.slice(0, -'-config'.length) : undefined;
+    return configAt(own(w) ? w : undefined);
+  }
+  const w = (o.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/name'];
+  return own(w) ? loc.at(['services', w!], 'key') : loc.at(['services'], 'key');
 }

@@ -7,6 +7,8 @@ export interface CommandIO {
   stderr: (s: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal (colour is used only then). */
+  stdoutIsTTY?: boolean;
 }
 
 export type Command = (argv: string[], io: CommandIO) => Promise<number>;

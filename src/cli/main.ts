@@ -1,6 +1,9 @@
 import { UsageError } from './args';
 import { commandHelp, usageLine, type CommandSpec } from './commandSpec';
+import { diff } from './commands/diff';
 import { generate } from './commands/generate';
+import { graph } from './commands/graph';
+import { importCommand } from './commands/import';
 import { parameters } from './commands/parameters';
 import { render } from './commands/render';
 import { ringKey } from './commands/ringKey';
@@ -12,8 +15,9 @@ import { EXIT_INPUT, EXIT_USAGE, type CommandIO } from './io';
 declare const HABITAT_CMP_VERSION: string;
 const VERSION = typeof HABITAT_CMP_VERSION === 'string' ? HABITAT_CMP_VERSION : 'dev';
 
-// seal and ring-key load node:crypto and the YAML editor only when they run.
-const COMMANDS: readonly CommandSpec[] = [render, validate, generate, parameters, seal, ringKey, schema];
+// seal, ring-key, diff, graph and import load their actions (node:crypto, the YAML
+// editor, git reading, formatters) only when they run: Argo CD's generate pays nothing for them.
+const COMMANDS: readonly CommandSpec[] = [render, validate, generate, parameters, seal, ringKey, diff, graph, schema, importCommand];
 
 function usage(): string {
   return [
@@ -76,6 +80,7 @@ if (typeof require !== 'undefined' && require.main === module) {
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
   }).then((code) => {
     // Everything was computed before the first byte goes out; written in ~64 KiB
     // batches rather than joined, so a large app is never held twice in memory.

@@ -6,13 +6,13 @@ export interface SourceText {
   redact?: ReadonlyArray<readonly [number, number]>;
 }
 
-interface LineCol {
+export interface LineCol {
   line: number;
   col: number;
 }
 
 /** 1-based line and column (in UTF-16 code units, like editors that count characters). */
-function lineCol(text: string, offset: number): LineCol {
+export function lineCol(text: string, offset: number): LineCol {
   let line = 1;
   let lineStart = 0;
   const end = Math.min(offset, text.length);
@@ -38,7 +38,7 @@ const MAX_HINT = 180;
 const MAX_SHOWN_DIAGNOSTICS = 9;
 
 /** Long base64 runs with mixed character classes; the digit/case test spares names like "aaaa…". */
-const redactCiphertext = (s: string): string =>
+export const redactCiphertext = (s: string): string =>
   s.replace(CIPHERTEXT_LIKE, (m) => (/[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) ? '<sealed>' : m));
 
 const clip = (s: string, n: number): string => {
@@ -84,7 +84,7 @@ function excerpt(src: SourceText, offset: number, end: number | undefined): stri
  * `file:line:col: error: message [code]`, then the source line with a caret and a
  * hint. Without a file: `habitat-cmp: error: message [code]`.
  */
-function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceText>): string {
+export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceText>): string {
   const src = d.file !== undefined ? sources.get(d.file) : undefined;
   let head: string;
   const lines: string[] = [];

@@ -70,8 +70,12 @@ function displayUnder(dir: string, rel: string): string {
 
 export const displayPath = (fs: RepoFs, rel: string): string => displayUnder(fs.display, rel);
 
-/** In-memory RepoFs for tests: string/bytes are files, {symlink} are links (resolved inside the map). */
-export type MemEntry = string | Uint8Array | { symlink: string } | { dir: true };
+/**
+ * In-memory RepoFs (tests, and git revisions read by `diff`): string/bytes are
+ * files, {symlink} are links (resolved inside the map), {size, load} is a file
+ * read only when asked for and only when it is within the limit.
+ */
+export type MemEntry = string | Uint8Array | { symlink: string } | { dir: true } | { size: number; load: () => Uint8Array };
 
 export function memFs(files: Record<string, MemEntry>, display = '', rootName = 'app'): RepoFs {
   const norm = (p: string) => p.split('/').filter((s) => s !== '' && s !== '.').join('/');
@@ -111,6 +115,14 @@ export function memFs(files: Record<string, MemEntry>, display = '', rootName = 
       const e = files[r];
       if (e === undefined) return isDir(r) ? { kind: 'directory' } : { kind: 'missing' };
       if (typeof e === 'object' && 'dir' in e) return { kind: 'directory' };
+      if (typeof e === 'object' && 'load' in e) {
+        if (e.size > maxBytes) return { kind: 'too-large', size: e.size };
+        try {
+          return { kind: 'file', data: e.load() };
+        } catch (err) {
+          return { kind: 'unreadable', reason: err instanceof Error ? err.message : 'read failed' };
+        }
+      }
       const data = typeof e === 'string' ? new TextEncoder().encode(e) : (e as Uint8Array);
       if (data.length > maxBytes) return { kind: 'too-large', size: data.length };
       return { kind: 'file', data };

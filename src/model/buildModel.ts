@@ -109,6 +109,7 @@ export function buildModel(
     name: ident.name,
     labels: Object.fromEntries(Object.entries(app.metadata?.labels ?? {}).map(([k, v]) => [k, str(v)])),
     scope: app.sealing?.scope ?? 'strict',
+    serverSideApply: app.sync?.serverSideApply === true,
     pdbApiVersion: pdbApiVersion(inputs.kubeVersion),
     workloads,
     join: (app.ring?.join ?? [])
@@ -124,5 +125,6 @@ export function buildModel(
   };
   if (ident.namespace !== undefined) model.namespace = ident.namespace;
   if (app.ring?.sealedKey !== undefined) model.ringSealedKey = app.ring.sealedKey;
+  if (app.sync?.sealedSecretsWave !== undefined) model.sealedSecretsWave = app.sync.sealedSecretsWave;
   return { model, diagnostics };
 }

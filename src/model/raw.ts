@@ -35,6 +35,7 @@ export interface RawApp {
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string | number | bigint | boolean> };
   ring?: { sealedKey?: string; join?: RawRingJoin[] };
   sealing?: { certificate?: string; scope?: 'strict' | 'namespace-wide' | 'cluster-wide' };
+  sync?: { serverSideApply?: boolean; sealedSecretsWave?: number };
   services: Record<string, RawService>;
-  environments?: Record<string, { metadata?: object; ring?: object; services?: Record<string, RawService | null> }>;
+  environments?: Record<string, { metadata?: object; ring?: object; sync?: object; services?: Record<string, RawService | null> }>;
 }

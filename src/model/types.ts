@@ -65,6 +65,10 @@ export interface AppModel {
   /** Sorted by app, then namespace. */
   join: RingJoin[];
   scope: Scope;
+  /** Argo CD applies server-side (habitat.yaml sync.serverSideApply): no client-side-apply size limit. */
+  serverSideApply: boolean;
+  /** Opt-in sync wave for SealedSecrets (habitat.yaml sync.sealedSecretsWave); none by default. */
+  sealedSecretsWave?: number;
   /** policy/v1 or policy/v1beta1, from KUBE_VERSION. */
   pdbApiVersion: 'policy/v1' | 'policy/v1beta1';
   /** Sorted by name. */

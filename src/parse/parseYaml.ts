@@ -150,7 +150,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
 }
 
 /** Offset of the first nesting level beyond `max` in the CST, without recursion. */
-function cstTooDeep(tokens: readonly CST.Token[], max: number): number | undefined {
+export function cstTooDeep(tokens: readonly CST.Token[], max: number): number | undefined {
   const stack: [CST.Token, number][] = [];
   for (const t of tokens) if (t.type === 'document' && t.value) stack.push([t.value, 0]);
   while (stack.length) {

@@ -3,6 +3,8 @@ import { appLabels, objectMeta } from './labels';
 import { configSecretName, USER_TOML } from './names';
 import { sealedSecret } from './sealedSecret';
 
+const MANAGED_BY_SEALED_SECRETS: Record<string, string> = Object.freeze({ 'sealedsecrets.bitnami.com/managed': 'true' });
+
 /**
  * `<W>-config`: a Secret with user.toml, or a SealedSecret whose template builds
  * it when values are sealed. `toml` is userToml(w), computed once by the caller.
@@ -13,7 +15,10 @@ export function configSecret(app: AppModel, w: Workload, toml: string): Record<s
     return {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: objectMeta(app, name, appLabels(app)),
+      // Lets the Sealed Secrets controller take this Secret over when the workload
+      // later switches to sealed values (it refuses a Secret it does not own otherwise:
+      // "already exists and is not managed by SealedSecret").
+      metadata: objectMeta(app, name, appLabels(app), MANAGED_BY_SEALED_SECRETS),
       type: 'Opaque',
       stringData: { [USER_TOML]: toml },
     };

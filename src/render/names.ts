@@ -8,6 +8,9 @@ export const configSecretName = (w: Workload) => objectNames.configSecret(w.name
 
 export const PEERS_DIR = '/hab/peers';
 export const PEERS_KEY = 'peers';
+export const SERVICE_KEY = 'service';
+export const RINGS_KEY = 'rings';
+export const SEED_SCRIPT_KEY = 'seed.sh';
 export const USER_TOML = 'user.toml';
 export const RING_KEY_KEY = 'ring-key';
 export const GOSSIP_PORT = 9638;

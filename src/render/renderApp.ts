@@ -20,5 +20,22 @@ export function renderApp(app: AppModel): K8sObject[] {
     if (w.ports.length) out.push(appService(app, w));
     if (w.topology === 'leader') out.push(podDisruptionBudget(app, w));
   }
-  return out as K8sObject[];
+  let objects = app.serverSideApply ? out.map((o) => annotate(o, SYNC_OPTIONS, 'ServerSideApply=true')) : out;
+  const wave = app.sealedSecretsWave;
+  if (wave !== undefined) objects = objects.map((o) => (o.kind === 'SealedSecret' ? annotate(o, SYNC_WAVE, String(wave)) : o));
+  return objects as K8sObject[];
+}
+
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+/**
+ * Argo CD's per-object settings, on the object's own metadata (never a SealedSecret's
+ * template): the per-object form of a sync option means declaring it in
+ * habitat.yaml is enough, whatever the Application's syncOptions say.
+ */
+function annotate(o: Record<string, unknown>, key: string, value: string): Record<string, unknown> {
+  const meta = o.metadata as Record<string, unknown>;
+  return { ...o, metadata: { ...meta, annotations: { ...(meta.annotations as object | undefined), [key]: value } } };
 }

@@ -6,6 +6,8 @@
  * Compiled to a standalone validator at build time (scripts/build.mjs); the
  * `schema` command prints this object.
  */
+import { podDefinitions, podSchema } from './podSchema';
+
 const scalarMap = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } } as const;
 const quantity = { type: ['string', 'number'], pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$' } as const;
 
@@ -85,30 +87,7 @@ const serviceProperties = {
     },
   },
   configUpdate: { enum: ['reload', 'restart'] },
-  pod: {
-    type: 'object',
-    description: 'Pass-through to the pod template (scheduling and security).',
-    additionalProperties: false,
-    properties: {
-      annotations: scalarMap,
-      labels: scalarMap,
-      nodeSelector: scalarMap,
-      tolerations: { type: 'array', items: { type: 'object' } },
-      affinity: { type: 'object' },
-      topologySpreadConstraints: { type: 'array', items: { type: 'object' } },
-      serviceAccountName: { type: 'string' },
-      automountServiceAccountToken: { type: 'boolean' },
-      securityContext: { type: 'object' },
-      imagePullSecrets: { type: 'array', items: { type: 'object' } },
-      priorityClassName: { type: 'string' },
-      runtimeClassName: { type: 'string' },
-      schedulerName: { type: 'string' },
-      terminationGracePeriodSeconds: { type: 'integer', minimum: 0 },
-      dnsPolicy: { type: 'string' },
-      dnsConfig: { type: 'object' },
-      hostAliases: { type: 'array', items: { type: 'object' } },
-    },
-  },
+  pod: podSchema,
 } as const;
 
 /** `service.group` of another app's ring, as `--bind` spells it (no `.`, `@` or `#` inside either part). */
@@ -142,6 +121,24 @@ const metadataProperties = {
   labels: scalarMap,
 } as const;
 
+/** How Argo CD applies the objects; only what changes what habitat-cmp may render. */
+const syncSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    serverSideApply: {
+      type: 'boolean',
+      description: 'Argo CD applies with ServerSideApply=true (every object is annotated so): no last-applied-configuration copy, so objects may exceed the 256 KiB client-side-apply limit.',
+    },
+    sealedSecretsWave: {
+      type: 'integer',
+      minimum: -100,
+      maximum: -1,
+      description: 'Opt-in Argo CD sync wave for SealedSecrets (e.g. -1): workloads wait until they are healthy. Off by default: one undecryptable SealedSecret then blocks every sync.',
+    },
+  },
+} as const;
+
 export const habitatSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://habitat-cmp.dev/schema/habitat-v1.json',
@@ -151,6 +148,7 @@ export const habitatSchema = {
   // One definition for base and overlays keeps the generated validator small (start-up cost).
   definitions: {
     service: { type: 'object', additionalProperties: false, properties: serviceProperties },
+    ...podDefinitions,
   },
   additionalProperties: false,
   properties: {
@@ -173,6 +171,7 @@ export const habitatSchema = {
         scope: { enum: ['strict', 'namespace-wide', 'cluster-wide'] },
       },
     },
+    sync: syncSchema,
     services: {
       type: 'object',
       minProperties: 1,
@@ -187,6 +186,7 @@ export const habitatSchema = {
         properties: {
           metadata: { type: 'object', additionalProperties: false, properties: { labels: scalarMap, namespace: metadataProperties.namespace } },
           ring: { type: 'object', additionalProperties: false, properties: { sealedKey: { type: 'string', minLength: 1 }, join: ringJoin } },
+          sync: syncSchema,
           services: {
             type: 'object',
             // Overlays may set any service field; `image` is required only after merging.

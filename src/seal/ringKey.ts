@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RING_NAME } from './ringName';
 
 /** libsodium crypto_secretbox key size. */
-const RING_KEY_BYTES = 32;
+export const RING_KEY_BYTES = 32;
 
 /** Habitat's revision: UTC `YYYYMMDDhhmmss`. */
 function ringRevision(now: Date): string {

@@ -13,7 +13,7 @@ const RANK = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Total order: kind rank, kind, namespace, name, apiVersion. No two distinct objects compare equal. */
-function compareObjects(a: K8sObject, b: K8sObject): number {
+export function compareObjects(a: K8sObject, b: K8sObject): number {
   const ra = RANK.get(a.kind) ?? INSTALL_ORDER.length;
   const rb = RANK.get(b.kind) ?? INSTALL_ORDER.length;
   return ra - rb || cmp(a.kind, b.kind) || cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name) || cmp(a.apiVersion, b.apiVersion);

@@ -21,7 +21,7 @@ export function quote(s: string): string {
 const scalarMemo = new Map<string, string>();
 
 /** Keys and label values repeat across thousands of objects; remember short ones. */
-function scalarString(s: string): string {
+export function scalarString(s: string): string {
   if (s.length > 64) return scalarStringUncached(s);
   let r = scalarMemo.get(s);
   if (r === undefined) {

@@ -3,7 +3,7 @@ import type { RawApp } from '../model/raw';
 import { labelKeyProblem, labelValueProblem } from './dnsNames';
 import type { Locator } from './locator';
 
-const RESERVED_LABELS = new Set([
+export const RESERVED_LABELS = new Set([
   'app.kubernetes.io/name',
   'app.kubernetes.io/component',
   'app.kubernetes.io/part-of',

@@ -9,8 +9,9 @@ import type { Locator } from './locator';
 export const MAX_WORKLOAD_NAME = 52;
 /** Ports the Supervisor itself listens on in every pod. */
 export const RESERVED_PORTS = new Map([[9631, 'the Supervisor HTTP gateway'], [9638, 'Supervisor gossip'], [9632, 'the Supervisor control gateway']]);
+/** Departure rumour plus the Supervisor's default 8 s service ShutdownTimeout (core/src/os/process.rs), with room to spare. */
+export const MIN_GRACE_SECONDS = 10;
 export const RESERVED_PORT_NAMES = new Set(['hab-gossip', 'hab-gossip-udp', 'hab-http']);
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** Env the renderer sets; a user value would silently break the ring or binds. */
 const reservedEnv = (n: string) => n === 'HAB_LICENSE' || n === 'HAB_RING_KEY' || n === 'HAB_RING' || n.startsWith('HAB_BIND_') || n.startsWith('HAB_CMP_');
 
@@ -42,6 +43,16 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
       }
     }
 
+    // A restored member list makes the Supervisor ignore its seed file (habitat-supervisor-runtime.md §8).
+    const mountPath = s.persistence?.mountPath;
+    if (mountPath !== undefined && (mountPath.replace(/\/+$/, '') === '/hab/sup' || mountPath.startsWith('/hab/sup/') || /^\/(hab\/?)?$/.test(mountPath))) {
+      out.push(error('persistence-hab-sup', `services.${w}.persistence.mountPath ${mountPath} would persist /hab/sup, the Supervisor's member list`, loc.at([...base, 'persistence', 'mountPath']), `a restored member list makes the Supervisor ignore the ring's seeds and call members at old addresses; persist /hab/svc/${s.service ?? w}/data instead`));
+    }
+    const grace = (s.pod as { terminationGracePeriodSeconds?: unknown } | undefined)?.terminationGracePeriodSeconds;
+    if (typeof grace === 'number' && grace < MIN_GRACE_SECONDS) {
+      out.push(warning('grace-period-short', `services.${w}.pod.terminationGracePeriodSeconds is ${grace}: a Supervisor needs time to announce its departure and stop its service (8 s by default)`, loc.at([...base, 'pod', 'terminationGracePeriodSeconds']), `use at least ${MIN_GRACE_SECONDS}; with 0 a deleted pod looks crashed to its ring and still counts toward quorum`));
+    }
+
     const seenPorts = new Map<string, number>();
     (s.ports ?? []).forEach((port, i) => {
       const pp = portNameProblem(port.name);
@@ -55,9 +66,9 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
       if (reserved) out.push(error('port-reserved', `port ${target} is ${reserved}`, loc.at([...base, 'ports', i, port.targetPort !== undefined ? 'targetPort' : 'port']), 'the ring Service already exposes the Supervisor ports; pick another port'));
     });
 
+    // Name syntax depends on the Kubernetes version: checked on the rendered StatefulSet (validate/k8s).
     for (const [k] of Object.entries(s.env ?? {})) {
-      if (!ENV_NAME.test(k)) out.push(error('env-name-invalid', `environment variable name "${k}" is invalid`, loc.at([...base, 'env', k], 'key'), 'use letters, digits, "_", "-" and ".", not starting with a digit'));
-      else if (reservedEnv(k)) out.push(error('env-reserved', `environment variable ${k} is set by habitat-cmp`, loc.at([...base, 'env', k], 'key'), k.startsWith('HAB_BIND_') ? 'declare the bind under "binds" instead' : k.startsWith('HAB_CMP_') ? 'HAB_CMP_* variables describe the pod to habitat-cmp\'s start-up script' : k === 'HAB_LICENSE' ? 'the license is accepted with accept-no-persist for you' : 'set ring.sealedKey instead'));
+      if (reservedEnv(k)) out.push(error('env-reserved', `environment variable ${k} is set by habitat-cmp`, loc.at([...base, 'env', k], 'key'), k.startsWith('HAB_BIND_') ? 'declare the bind under "binds" instead' : k.startsWith('HAB_CMP_') ? 'HAB_CMP_* variables describe the pod to habitat-cmp\'s start-up script' : k === 'HAB_LICENSE' ? 'the license is accepted with accept-no-persist for you' : 'set ring.sealedKey instead'));
     }
 
     const edges: string[] = [];
@@ -68,6 +79,9 @@ export function checkWorkloads(app: RawApp, loc: Locator): Diagnostic[] {
           out.push(error('bind-target-outside-ring', `bind "${bind}" of services.${w} names service group ${group}, which is neither a workload of this app nor in a ring it joins`, loc.at([...base, 'binds', bind]), `binds resolve only inside one ring, so it would wait forever: list the app running ${group} under ring.join with groups: [${group}]`));
         }
         continue;
+      }
+      if (target in app.services && (app.services[target]!.count ?? 1) === 0 && (s.bindingMode ?? 'strict') === 'strict' && (s.count ?? 1) > 0) {
+        out.push(warning('bind-target-empty', `services.${w} binds strictly to ${target}, which runs no pods (count 0): its service waits until ${target} runs`, loc.at([...base, 'binds', bind]), `scale ${target} up, or set bindingMode: relaxed on ${w}`));
       }
       if (!(target in app.services)) {
         out.push(error('bind-target-unknown', `bind "${bind}" of services.${w} names "${target}", which is not a workload of this app`, loc.at([...base, 'binds', bind]), `known workloads: ${names.join(', ')}; to bind a service group outside this app write {service: NAME, group: GROUP}`));

@@ -60,6 +60,12 @@ for (const a of apps) {
     }
     for (const [w, n] of Object.entries(counts)) {
       expected.find((o) => o.kind === 'StatefulSet' && o.metadata.name === w).spec.replicas = Number(n);
+      // and the seed data's line for that StatefulSet (`<name> <replicas>`, sorted, none for 0)
+      const cm = expected.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-peers'));
+      const lines = new Map<string, string>(cm.data.peers.split('\n').filter(Boolean).map((l: string) => l.split(' ') as [string, string]));
+      if (Number(n) > 0) lines.set(w, n);
+      else lines.delete(w);
+      cm.data.peers = [...lines].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k} ${v}\n`).join('');
     }
     assert.equal(parseAllDocuments(r.rawStdout).map((d) => d.toJS()), expected);
   });

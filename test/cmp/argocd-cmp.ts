@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   readFileSync,
@@ -755,6 +756,16 @@ export interface CmpServerOptions {
   killGraceMs?: number;
   /** ARGOCD_REPO_SERVER_PLUGIN_TAR_EXCLUSIONS (filepath.Match against repo-relative paths). */
   tarExclusions?: string[];
+  /** The sidecar's user: what argocd-cmp-server writes (work root, repo copies) is owned by it. */
+  owner?: { uid: number; gid: number };
+  /** Runs a command somewhere else (inside an image): gets what would be spawned here, returns what to spawn instead. */
+  exec?: (spawn: SpawnSpec) => SpawnSpec;
+}
+
+export interface SpawnSpec {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
 }
 
 export interface GenerateResult {
@@ -776,7 +787,7 @@ export class CmpServer {
   readonly config: PluginConfig;
   readonly name: string;
   readonly workBase: string;
-  private readonly opts: Required<Omit<CmpServerOptions, 'cmpWorkDir'>>;
+  private readonly opts: Required<Omit<CmpServerOptions, 'cmpWorkDir' | 'owner' | 'exec'>> & Pick<CmpServerOptions, 'owner' | 'exec'>;
 
   constructor(opts: CmpServerOptions) {
     this.config = parsePluginConfig(readFileSync(opts.pluginYaml, 'utf8'));
@@ -788,11 +799,22 @@ export class CmpServer {
       timeoutMs: opts.timeoutMs ?? 60_000,
       killGraceMs: opts.killGraceMs ?? 5_000,
       tarExclusions: opts.tarExclusions ?? [],
+      owner: opts.owner,
+      exec: opts.exec,
     };
     this.workBase = join(opts.cmpWorkDir ?? tmpdir(), '_cmp_server');
     // Service.Init: wipe and recreate the work root at start-up.
     rmSync(this.workBase, { recursive: true, force: true });
     mkdirSync(this.workBase, { recursive: true, mode: 0o700 });
+    this.chownTree(this.workBase);
+  }
+
+  /** This process is not the sidecar's user; give what it wrote to that user, as if it had written it. */
+  private chownTree(p: string): void {
+    const o = this.opts.owner;
+    if (!o) return;
+    lchownSync(p, o.uid, o.gid);
+    if (lstatSync(p).isDirectory()) for (const name of readdirSync(p)) this.chownTree(join(p, name));
   }
 
   get isDiscoveryConfigured(): boolean {
@@ -807,7 +829,9 @@ export class CmpServer {
 
   private run(c: Command, cwd: string, entries: string[], ctx: RequestContext): Promise<RunResult> {
     const { argv, local } = this.localArgv(c);
-    return runCommand(argv, local, cwd, execEnv(this.opts.sidecarEnv, entries), {
+    let spec: SpawnSpec = { argv: local, cwd, env: execEnv(this.opts.sidecarEnv, entries) };
+    if (this.opts.exec) spec = this.opts.exec(spec);
+    return runCommand(argv, spec.argv, spec.cwd, spec.env, {
       deadline: ctx.deadline,
       graceMs: this.opts.killGraceMs,
       track: (pid) => ctx.track(pid),
@@ -821,6 +845,7 @@ export class CmpServer {
     const ctx = new RequestContext(this.opts.timeoutMs, this.opts.killGraceMs);
     try {
       untar(tarEntries(repoRoot, this.opts.tarExclusions), workDir, !!this.config.spec.preserveFileMode);
+      this.chownTree(workDir);
       return await fn(workDir, ctx);
     } finally {
       ctx.end();

@@ -80,11 +80,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `habitat-cmp ARGS` with nothing from Argo in the environment. */
-export function cli(args: string[], cwd = ROOT): Promise<CliResult> {
-  requireBuild();
+/** Runs argv to completion (no shell, no stdin), collecting both outputs. */
+export function spawnCollect(argv: string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [BUNDLE, ...args], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     c.stdout.on('data', (b: Buffer) => out.push(b));
@@ -92,6 +91,12 @@ export function cli(args: string[], cwd = ROOT): Promise<CliResult> {
     c.on('error', reject);
     c.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
+}
+
+/** `habitat-cmp ARGS` with nothing from Argo in the environment. */
+export function cli(args: string[], cwd = ROOT): Promise<CliResult> {
+  requireBuild();
+  return spawnCollect([process.execPath, BUNDLE, ...args], cwd, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' });
 }
 
 /** `render DIR` with the flags that stand for the Argo inputs of `q`. */

@@ -113,11 +113,13 @@ envs('images and counts maps override workloads on top of the selected environme
     },
   });
   const r = await cmp.generate(repo, q);
-  // expected: the prod render with exactly these three fields changed
+  // expected: the prod render with exactly these fields changed
   const expected = docs(await renderOf('samples/shop', q, 'prod'));
   find(expected, 'StatefulSet', 'web').spec.template.spec.containers[0].image = image;
   find(expected, 'StatefulSet', 'web').spec.replicas = 6;
   find(expected, 'StatefulSet', 'cache').spec.replicas = 3;
+  // the ring's seed data lists each StatefulSet with its replicas
+  find(expected, 'ConfigMap', 'shop-peers').data.peers = 'api 3\ncache 3\ndb 1\nweb 6\n';
   assert.equal(docs(r.rawStdout), expected);
 });
 

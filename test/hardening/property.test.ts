@@ -46,7 +46,34 @@ const config: fc.Arbitrary<Record<string, unknown>> = fc.letrec((tie) => ({
 const image = fc.tuple(fc.constantFrom('habitat', 'core', 'registry.example.com:5000/team'), name, fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,10}$/), { nil: undefined })).map(([r, n, t]) => `${r}/${n}${t ? `:${t}` : ''}`);
 const RESERVED = new Set([9631, 9632, 9638]);
 const ports = fc.uniqueArray(fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/), port: fc.integer({ min: 1, max: 65535 }).filter((p) => !RESERVED.has(p)), protocol: fc.constantFrom('TCP', 'UDP') }), { maxLength: 3, selector: (p) => p.name });
-const env = fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/).filter((k) => !k.startsWith('HAB_')), fc.oneof(unicode, fc.integer(), fc.boolean()), { maxKeys: 3 });
+// Current Kubernetes accepts any printable ASCII but "=" in env names (RelaxedEnvironmentVariableValidation, 1.32+).
+const STRICT_ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const envName = fc.oneof(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.stringMatching(/^[ -<>-~]{1,8}$/)).filter((k) => !k.startsWith('HAB_') && !PROTO.has(k));
+const env = fc.dictionary(envName, fc.oneof(unicode, fc.integer(), fc.boolean()), { maxKeys: 3 });
+const labelKey = fc.tuple(fc.option(fc.stringMatching(/^[a-z]{1,5}(\.[a-z]{1,5})?$/), { nil: undefined }), fc.stringMatching(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,6}[A-Za-z0-9])?$/)).map(([p, n]) => (p ? `${p}/${n}` : n));
+const labelValue = fc.stringMatching(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,6}[A-Za-z0-9])?)?$/);
+/** Pass-through values the API server accepts; habitat-cmp must render them into pods it accepts too. */
+const pod = fc.record(
+  {
+    labels: fc.dictionary(labelKey.filter((k) => !k.startsWith('app.kubernetes.io/') && !k.startsWith('habitat.sh/')), labelValue, { maxKeys: 2 }),
+    annotations: fc.dictionary(labelKey, unicode, { maxKeys: 2 }),
+    nodeSelector: fc.dictionary(labelKey, labelValue, { maxKeys: 2 }),
+    tolerations: fc.array(fc.constantFrom({ operator: 'Exists' }, { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }), { maxLength: 2 }),
+    securityContext: fc.record({ fsGroup: fc.integer({ min: 0, max: 2 ** 31 - 1 }), runAsUser: fc.integer({ min: 1, max: 2 ** 31 - 1 }), runAsNonRoot: fc.boolean(), seccompProfile: fc.constant({ type: 'RuntimeDefault' }) }, { requiredKeys: [] })
+      .map((sc) => (sc.runAsNonRoot && sc.runAsUser === undefined ? { ...sc, runAsUser: 1000 } : sc)),
+    topologySpreadConstraints: fc.constantFrom([], [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' }]),
+    affinity: fc.constant({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['db'] }] } } }] } }),
+    priorityClassName: name,
+    dnsPolicy: fc.constantFrom('ClusterFirst', 'Default'),
+    terminationGracePeriodSeconds: fc.integer({ min: 0, max: 3600 }),
+  },
+  { requiredKeys: [] },
+);
+/** Requests never above limits; extended resources whole and equal on both sides. */
+const resources = fc.record({ cpu: fc.constantFrom('100m', '1', 0.5), memory: fc.constantFrom('64Mi', '1Gi'), devices: fc.integer({ min: 0, max: 4 }), limited: fc.boolean() }).map((r) => ({
+  requests: { cpu: r.cpu, memory: r.memory, ...(r.limited ? { 'example.com/dev': r.devices } : {}) },
+  ...(r.limited ? { limits: { cpu: '2', memory: '2Gi', 'example.com/dev': String(r.devices), 'hugepages-2Mi': '4Mi' } } : {}),
+}));
 
 interface GenApp {
   name: string;
@@ -68,7 +95,8 @@ const workloadSpec = fc.record(
     env,
     configUpdate: fc.constantFrom('reload', 'restart'),
     persistence: fc.record({ size: fc.constantFrom('1Gi', '512Mi', 10), mountPath: fc.constantFrom('/hab/svc/x/data', '/data') }),
-    resources: fc.record({ requests: fc.record({ cpu: fc.constantFrom('100m', '1', 0.5), memory: fc.constantFrom('64Mi', '1Gi') }) }),
+    resources,
+    pod,
   },
   { requiredKeys: ['image'] },
 ).map((w) => (w.topology === 'leader' && (w.count === undefined || w.count === 1 || w.count === 2) ? { ...w, count: 3 } : w));
@@ -129,6 +157,11 @@ s('random valid apps render, validate against Kubernetes, are deterministic unde
         assert.not.ok(seen.has(id), `duplicate ${id}`);
         seen.add(id);
       }
+      // Older clusters use the strict env name rule; nothing else about these apps depends on the version.
+      const strictProblems = errorsOf(renderAction(memFs({ 'habitat.yaml': JSON.stringify(doc) }), { kubeVersion: '1.31.0' })).map((d) => d.code);
+      const strictNames = a.workloads.every((w) => Object.keys((w.spec.env as object | undefined) ?? {}).every((k) => STRICT_ENV_NAME.test(k) && k !== '.' && k !== '..' && !k.startsWith('..')));
+      assert.equal(strictProblems.length === 0, strictNames, `KUBE_VERSION 1.31: ${strictProblems.join(', ')}`);
+      assert.ok(strictProblems.every((c) => c === 'env-name-invalid'), strictProblems.join(', '));
       const out = toYamlStream(r1.objects);
       assert.ok(toYamlStream(render(stringify(doc, { collectionStyle: 'flow' })).objects) === out, 'flow-style render differs');
       assert.ok(toYamlStream(render(stringify(reorder(doc))).objects) === out, 'reordered block-style YAML renders differently');

@@ -61,6 +61,8 @@ export interface Pod {
   ordinal: number;
   revision: string;
   template: PodTemplate;
+  /** volumeClaimTemplates names: volumes the StatefulSet adds to each pod. */
+  claims: string[];
   serviceName: string;
   phase: 'Pending' | 'Running' | 'Terminating' | 'Gone';
   unschedulable: boolean;
@@ -248,6 +250,7 @@ export class Cluster {
       ordinal,
       revision: s.revision,
       template: structuredClone(s.obj.spec.template),
+      claims: (s.obj.spec.volumeClaimTemplates ?? []).map((v) => v.metadata.name),
       serviceName: s.obj.spec.serviceName,
       phase: 'Pending',
       unschedulable: this.unschedulable.has(key),
@@ -339,7 +342,14 @@ export class Cluster {
     const out: Mount[] = [];
     for (const vm of c.volumeMounts ?? []) {
       const v = (p.template.spec.volumes ?? []).find((x) => x.name === vm.name);
-      if (!v) throw new Error(`${p.key}: volume ${vm.name} is not defined`);
+      if (!v) {
+        // volumeClaimTemplates: one claim per ordinal, kept when the pod is replaced.
+        if (!p.claims.includes(vm.name)) throw new Error(`${p.key}: volume ${vm.name} is not defined`);
+        const dir = join(this.work, `pvc-${vm.name}-${p.name}`);
+        mkdirSync(dir, { recursive: true });
+        out.push({ path: vm.mountPath, hostDir: dir, readOnly: vm.readOnly ?? false });
+        continue;
+      }
       if (v.configMap) {
         const cm = this.configMaps.get(`${p.ns}/${v.configMap.name}`);
         const dir = join(this.work, `cm-${p.name}-${p.restarts}-${vm.name}-${this.seq++}`);

@@ -58,6 +58,7 @@ export interface StatefulSet extends Obj {
     updateStrategy?: { type: 'RollingUpdate' | 'OnDelete' };
     selector: { matchLabels: Record<string, string> };
     template: PodTemplate;
+    volumeClaimTemplates?: { metadata: { name: string } }[];
   };
 }
 

@@ -28,11 +28,17 @@ test('in memory: symlink out of the app directory is refused', () => {
   assert.equal(renderAction(fs, {}).diagnostics.map((d) => d.code), ['config-file-outside']);
 });
 
-test('peers list pod 0 of every workload with count >= 1, sorted, no blank line', () => {
+test('peers list every StatefulSet with replicas (count >= 1), sorted, no blank line; rings list joined ring Services', () => {
   const fs = memFs({ 'habitat.yaml': app('  b:\n    image: x/b\n  a:\n    image: x/a\n    count: 0\n  c:\n    image: x/c\n    count: 2\n') });
   const r = renderAction(fs, {});
-  const cm = r.objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: { peers: string } };
-  assert.is(cm.data.peers, 'b-0.demo-ring\nc-0.demo-ring\n');
+  const cm = r.objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+  const { 'seed.sh': script, ...data } = cm.data;
+  assert.equal(data, { peers: 'b 1\nc 2\n', service: 'demo-ring' });
+  assert.match(script!, /^# habitat-cmp: /);
+  const joined = memFs({ 'habitat.yaml': app('  b:\n    image: x/b\n', 'ring:\n  join: [{app: zed, namespace: ns}, {app: billing, namespace: money}, {app: acct}]\n') });
+  const cm2 = renderAction(joined, {}).objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+  // Same namespace as the app: relative to the pod's namespace; elsewhere: <service>.<namespace>.
+  assert.is(cm2.data.rings, 'acct-ring\nbilling-ring.money\nzed-ring\n');
 });
 
 test('bind env: producer in the app with ports gets HOST and PORT; a joined ring\'s group only the service group', () => {
@@ -42,7 +48,7 @@ test('bind env: producer in the app with ports gets HOST and PORT; a joined ring
   const r = renderAction(fs, {});
   const sts = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'web') as unknown as { spec: { template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } } } };
   const c = sts.spec.template.spec.containers[0]!;
-  assert.equal(c.args, ['--group', 'default', '--topology', 'standalone', '--peer-watch-file', '/hab/peers/peers', '--bind', 'db:postgresql.default', '--bind', 'legacy:redis.old', '--binding-mode', 'relaxed']);
+  assert.equal(c.args, ['--group', 'default', '--topology', 'standalone', '--peer-watch-file', '/hab/seed/peers', '--bind', 'db:postgresql.default', '--bind', 'legacy:redis.old', '--binding-mode', 'relaxed']);
   assert.equal(c.env.filter((e) => e.name.startsWith('HAB_BIND')), [
     { name: 'HAB_BIND_DB', value: 'postgresql.default' },
     { name: 'HAB_BIND_DB_HOST', value: 'db' },
@@ -74,11 +80,11 @@ test('configUpdate restart: the hash annotation changes with the config, reload 
 
 test('the pod pass-through lands in the pod spec and fsGroup defaults to 42 with persistence', () => {
   const fs = memFs({
-    'habitat.yaml': app('  r:\n    image: x/r\n    persistence: {size: 1Gi, mountPath: /data}\n    pod:\n      tolerations: [{key: a, operator: Exists}]\n      securityContext: {runAsNonRoot: true}\n      annotations: {x: "1"}\n'),
+    'habitat.yaml': app('  r:\n    image: x/r\n    persistence: {size: 1Gi, mountPath: /data}\n    pod:\n      tolerations: [{key: a, operator: Exists}]\n      securityContext: {runAsNonRoot: true, runAsUser: 42}\n      annotations: {x: "1"}\n'),
   });
   const r = renderAction(fs, {});
   const sts = r.objects.find((o) => o.kind === 'StatefulSet') as unknown as { spec: { template: { metadata: { annotations: object }; spec: Record<string, unknown> } } };
-  assert.equal(sts.spec.template.spec.securityContext, { fsGroup: 42, runAsNonRoot: true });
+  assert.equal(sts.spec.template.spec.securityContext, { fsGroup: 42, runAsNonRoot: true, runAsUser: 42 });
   assert.equal(sts.spec.template.spec.tolerations, [{ key: 'a', operator: 'Exists' }]);
   assert.equal(sts.spec.template.metadata.annotations, { x: '1' });
   for (const o of r.objects) validateK8s(o);
@@ -109,7 +115,7 @@ test('environment overlay: maps merge, lists replace, null removes a config key'
   assert.equal(r.diagnostics, []);
   const out = parse(toYamlStream(r.objects).split('---\n').find((d) => d.includes('kind: StatefulSet'))!);
   const c = out.spec.template.spec.containers[0];
-  assert.equal(c.env.slice(1), [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: '3' }]);
+  assert.equal(c.env.filter((e: { name: string }) => !e.name.startsWith('HAB_')), [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: '3' }]);
   const secret = r.objects.find((o) => o.kind === 'Secret') as unknown as { stringData: Record<string, string> };
   assert.is(secret.stringData['user.toml'], 'a = 1\n');
   assert.equal(c.ports.slice(3), [{ name: 'c', containerPort: 3000, protocol: 'TCP' }]);
