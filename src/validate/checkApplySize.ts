@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { K8sObject } from '../render/renderApp';
 import { MAX_SECRET_BYTES, secretDataBytes } from './checkSecretSizes';
+import { compactJson } from '../serialize/toJson';
 
 /**
  * apimachinery `ValidateAnnotationsSize` (pkg/api/validation/objectmeta.go): the
@@ -37,7 +38,7 @@ export function goJsonBytes(json: string): number {
 const GO_DIFFERS = /[<>&\u2028\u2029]/g;
 
 /** What client-side apply would put into metadata.annotations, in bytes (an upper estimate). */
-export function clientSideApplyAnnotationBytes(o: K8sObject, json = JSON.stringify(o)): number {
+export function clientSideApplyAnnotationBytes(o: K8sObject, json = compactJson(o)): number {
   const own = Object.entries((o.metadata as { annotations?: Record<string, string> }).annotations ?? {}).reduce((n, [k, v]) => n + utf8(k) + utf8(v), 0);
   const tracking = utf8(TRACKING_KEY) + trackingValueBytes(o);
   // The copy holds the object with the tracking annotation (`"key":"value",` in JSON).
@@ -61,7 +62,7 @@ export function checkApplySize(objects: readonly K8sObject[], serverSideApply: b
   for (const o of objects) {
     // Refused already (secret-too-large), and server-side apply would not help it.
     if (secretDataBytes(o) > MAX_SECRET_BYTES) continue;
-    const json = JSON.stringify(o);
+    const json = compactJson(o);
     if (boundedBelowLimit(json)) continue;
     const bytes = clientSideApplyAnnotationBytes(o, json);
     if (bytes <= MAX_ANNOTATION_BYTES) continue;

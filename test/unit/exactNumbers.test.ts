@@ -8,7 +8,8 @@ import { formatDiagnostics } from '../../src/diag/format';
 import { memFs } from '../../src/load/repoFs';
 import { parseYaml } from '../../src/parse/parseYaml';
 import { parseYamlFast } from '../../src/parse/parseYamlFast';
-import { toJsonStream } from '../../src/serialize/toJson';
+import { changedPaths } from '../../src/diff/changedPaths';
+import { compactJson, toJsonStream } from '../../src/serialize/toJson';
 import { toYamlStream } from '../../src/serialize/toYaml';
 
 /**
@@ -82,6 +83,12 @@ test('integers beyond 2^53 outside config are exact too: env, labels and the pod
   const json = toJsonStream(r.objects);
   assert.match(json, '"terminationGracePeriodSeconds": 9007199254740993');
   assert.match(json, '"tolerationSeconds": 9007199254740995');
+});
+
+test('rendered objects holding such integers: compact JSON (apply-size checks) and diff compare them exactly', () => {
+  assert.is(compactJson({ a: [9007199254740993n, 'x', null], b: { c: -9223372036854775808n } }), '{"a":[9007199254740993,"x",null],"b":{"c":-9223372036854775808}}');
+  assert.is(compactJson({ a: 1 }), JSON.stringify({ a: 1 }));
+  assert.equal(changedPaths({ spec: { t: 9007199254740993n, u: 1n } }, { spec: { t: 9007199254740995n, u: 1n } }), ['spec.t']);
 });
 
 test('schema bounds apply to integers beyond 2^53 (a count is no string of digits)', () => {

@@ -3,6 +3,7 @@ import { utf8Length } from './formats';
 import { MAX_SECRET_BYTES } from '../checkSecretSizes';
 import { MAX_ANNOTATIONS_BYTES } from './objectMeta';
 import { asObj, entriesOf, q, type Obj } from './untyped';
+import { compactJson } from '../../serialize/toJson';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -15,7 +16,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  */
 export function lastAppliedWarning(obj: Obj): Finding[] {
   const annotations = entriesOf(asObj(obj.metadata)?.annotations).reduce((n, [k, v]) => n + utf8Length(k) + utf8Length(String(v)), 0);
-  const total = annotations + utf8Length(LAST_APPLIED) + utf8Length(JSON.stringify(obj)) + 1;
+  const total = annotations + utf8Length(LAST_APPLIED) + utf8Length(compactJson(obj)) + 1;
   // Past the 1 MiB data limit of Secrets and ConfigMaps there is a hard error already.
   if (total <= MAX_ANNOTATIONS_BYTES || (/^(Secret|SealedSecret|ConfigMap)$/.test(String(obj.kind)) && total > MAX_SECRET_BYTES)) return [];
   return [
