@@ -113,7 +113,10 @@ for (const c of sampleCases()) {
         for (const k of sealed) assert.ok(ss.spec.template.data['user.toml'].includes(`{{ toJson (index . "${k}") }}`), k);
         assert.is(find('Secret', `${w}-config`), undefined);
       } else {
-        assert.type(find('Secret', `${w}-config`)?.stringData?.['user.toml'], 'string');
+        const plain = find('Secret', `${w}-config`);
+        assert.type(plain?.stringData?.['user.toml'], 'string');
+        // a later switch to sealed values lets the SealedSecret take the Secret over
+        assert.is(plain!.metadata.annotations?.['sealedsecrets.bitnami.com/managed'], 'true');
       }
       if (s.configUpdate === 'restart') assert.type(pod.metadata.annotations?.['habitat.sh/config-hash'], 'string');
 
@@ -125,6 +128,9 @@ for (const c of sampleCases()) {
       // Row: persistence.
       if (s.persistence) {
         assert.is(mount(s.persistence.mountPath).name, sts.spec.volumeClaimTemplates[0].metadata.name);
+        // Argo CD shows claim templates without these OutOfSync forever (argo-cd #4126, #11143, #16707)
+        assert.is(sts.spec.volumeClaimTemplates[0].apiVersion, 'v1');
+        assert.is(sts.spec.volumeClaimTemplates[0].kind, 'PersistentVolumeClaim');
         assert.is(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, String(s.persistence.size));
         if (s.pod?.securityContext?.fsGroup === undefined) assert.is(pod.spec.securityContext.fsGroup, 42);
       } else {

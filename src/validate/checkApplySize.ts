@@ -37,9 +37,11 @@ export function goJsonBytes(json: string): number {
 
 const GO_DIFFERS = /[<>&\u2028\u2029]/g;
 
+const ownAnnotationBytes = (metadata: object): number => Object.entries((metadata as { annotations?: Record<string, string> }).annotations ?? {}).reduce((n, [k, v]) => n + utf8(k) + utf8(v), 0);
+
 /** What client-side apply would put into metadata.annotations, in bytes (an upper estimate). */
 export function clientSideApplyAnnotationBytes(o: K8sObject, json = compactJson(o)): number {
-  const own = Object.entries((o.metadata as { annotations?: Record<string, string> }).annotations ?? {}).reduce((n, [k, v]) => n + utf8(k) + utf8(v), 0);
+  const own = ownAnnotationBytes(o.metadata);
   const tracking = utf8(TRACKING_KEY) + trackingValueBytes(o);
   // The copy holds the object with the tracking annotation (`"key":"value",` in JSON).
   return own + tracking + utf8(LAST_APPLIED) + goJsonBytes(json) + tracking + 6;
@@ -66,6 +68,10 @@ export function checkApplySize(objects: readonly K8sObject[], serverSideApply: b
     if (boundedBelowLimit(json)) continue;
     const bytes = clientSideApplyAnnotationBytes(o, json);
     if (bytes <= MAX_ANNOTATION_BYTES) continue;
+    // Its own (or its pod template's) annotations are over the limit already: refused at any
+    // apply, and reported as k8s-annotations-too-large.
+    const template = (o as { spec?: { template?: { metadata?: Record<string, unknown> } } }).spec?.template?.metadata;
+    if (ownAnnotationBytes(o.metadata) > MAX_ANNOTATION_BYTES || (template && ownAnnotationBytes(template) > MAX_ANNOTATION_BYTES)) continue;
     out.push(
       error(
         'apply-too-large',

@@ -252,19 +252,13 @@ test('Service, PodDisruptionBudget, ConfigMap, Secret, SealedSecret', () => {
   assert.equal(codes(cm), ['k8s-data-key-invalid', 'k8s-data-key-invalid']);
   const big: Any = base('ConfigMap');
   big.data.peers = 'x'.repeat(1024 * 1024 + 1);
-  assert.equal(check(big).map((f) => [f.code, f.warning ?? false]), [['k8s-configmap-too-large', false]], 'no last-applied warning on top of the hard limit');
+  assert.equal(check(big).map((f) => [f.code, f.warning ?? false]), [['k8s-configmap-too-large', false]]);
   const sec: Any = base('Secret');
   assert.equal(codes(sec), []);
   sec.stringData['..'] = 'x';
   assert.equal(codes(sec), ['k8s-data-key-invalid']);
   const sealed: Any = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'x-config' }, spec: { encryptedData: { 'a/b': 'AgB' }, template: { data: { 'user.toml': '' } } } };
   assert.equal(codes(sealed), ['k8s-data-key-invalid']);
-});
-
-test('Argo CD client-side apply: a warning past 256 KiB of JSON', () => {
-  const sec: Any = base('Secret');
-  sec.stringData['user.toml'] = 'x'.repeat(300 * 1024);
-  assert.equal(check(sec).map((f) => [f.code, f.warning]), [['k8s-last-applied-too-large', true]]);
 });
 
 test('env names follow KUBE_VERSION on the rendered container', () => {

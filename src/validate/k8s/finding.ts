@@ -56,9 +56,7 @@ export type K8sCode =
   | 'k8s-service-port-invalid'
   | 'k8s-pdb-invalid'
   | 'k8s-data-key-invalid'
-  | 'k8s-configmap-too-large'
-  // Argo CD's client-side apply (a warning: ServerSideApply avoids it)
-  | 'k8s-last-applied-too-large';
+  | 'k8s-configmap-too-large';
 
 export type FieldPath = readonly (string | number)[];
 

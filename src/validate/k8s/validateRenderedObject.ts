@@ -1,7 +1,6 @@
 import { validateConfigMap, validateSealedSecret, validateSecret } from './configData';
 import type { Finding } from './finding';
 import type { KubeRules } from './kubeRules';
-import { lastAppliedWarning } from './lastAppliedWarning';
 import { validateObjectMeta } from './objectMeta';
 import { validatePodDisruptionBudget } from './podDisruptionBudget';
 import { validateService } from './service';
@@ -29,8 +28,6 @@ export function validateRenderedObject(obj: Obj, rules: KubeRules): Finding[] {
         return validateObjectMeta(obj.metadata, 'dns1123-subdomain', String(obj.kind));
     }
   })();
-  // An object already too large for its kind, or for its annotations, is reported once, as that. A
-  // workload's Service and PodDisruptionBudget hold a subset of what its StatefulSet holds: skip them.
-  if (obj.kind === 'Service' || obj.kind === 'PodDisruptionBudget') return errors;
-  return errors.some((f) => f.code === 'k8s-configmap-too-large' || f.code === 'k8s-annotations-too-large') ? errors : [...errors, ...lastAppliedWarning(obj)];
+  // Objects too large for Argo CD's client-side apply are refused by checkApplySize (apply-too-large).
+  return errors;
 }
