@@ -158,7 +158,7 @@ s('random valid apps render, validate against Kubernetes, are deterministic unde
         seen.add(id);
       }
       // Older clusters use the strict env name rule; nothing else about these apps depends on the version.
-      const strictProblems = errorsOf(renderAction(memFs({ 'habitat.yaml': JSON.stringify(doc) }), { kubeVersion: '1.31.0' })).map((d) => d.code);
+      const strictProblems = errorsOf(renderAction(memFs({ 'habitat.yaml': stringify(doc) }), { kubeVersion: '1.31.0' })).map((d) => d.code);
       const strictNames = a.workloads.every((w) => Object.keys((w.spec.env as object | undefined) ?? {}).every((k) => STRICT_ENV_NAME.test(k) && k !== '.' && k !== '..' && !k.startsWith('..')));
       assert.equal(strictProblems.length === 0, strictNames, `KUBE_VERSION 1.31: ${strictProblems.join(', ')}`);
       assert.ok(strictProblems.every((c) => c === 'env-name-invalid'), strictProblems.join(', '));
