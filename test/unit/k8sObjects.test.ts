@@ -79,8 +79,9 @@ test('pod template: volumes, containers, mounts, probes, ports', () => {
   container(e).ports.push({ name: 'hab-http', containerPort: 0, protocol: 'HTTP' });
   assert.equal(codes(e), ['k8s-container-port-invalid', 'k8s-container-port-invalid', 'k8s-container-port-invalid']);
   const f = sts();
-  const added = container(f).volumeMounts.push({ name: 'persistent', mountPath: '/hab/peers/' }) - 1;
-  assert.equal(check(f).map((x) => [x.code, x.path.join('.')]), [['k8s-mount-path-duplicate', `spec.template.spec.containers.0.volumeMounts.${added}.mountPath`]], 'a trailing slash is still the same mount point');
+  container(f).volumeMounts.push({ name: 'persistent', mountPath: '/hab/peers/' });
+  const pushed = `spec.template.spec.containers.0.volumeMounts.${container(f).volumeMounts.length - 1}.mountPath`;
+  assert.equal(check(f).map((x) => [x.code, x.path.join('.')]), [['k8s-mount-path-duplicate', pushed]], 'a trailing slash is still the same mount point');
   const g = sts();
   container(g).env.push({ name: 'X', valueFrom: { secretKeyRef: { name: 'Bad_Name', key: 'a b' } } });
   assert.equal(codes(g), ['k8s-container-invalid', 'k8s-container-invalid']);
