@@ -10,9 +10,11 @@ import { cli, ROOT, UPDATE } from './helpers/cli';
  * diagnostic, exit code), and errors.txt, the exact stderr (golden; UPDATE=1).
  */
 interface Case {
-  command?: 'validate' | 'render' | 'generate';
+  command?: 'validate' | 'render' | 'generate' | 'seal' | 'ring-key';
   args?: string[];
   env?: Record<string, string>;
+  /** stdin (the value for seal). */
+  input?: string;
   exit?: number;
   expect: string[];
 }
@@ -24,7 +26,9 @@ for (const name of readdirSync(CASES).sort()) {
   const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Case;
   test(`error case: ${name}`, () => {
     const command = c.command ?? 'render';
-    const r = cli(command === 'generate' ? ['generate'] : [command, ...(c.args ?? [])], { cwd: dir, env: c.env ?? {} });
+    const before = readFileSync(join(dir, 'habitat.yaml'), 'utf8');
+    const r = cli(command === 'generate' ? ['generate'] : [command, ...(c.args ?? [])], { cwd: dir, env: c.env ?? {}, ...(c.input !== undefined ? { input: c.input } : {}) });
+    assert.is(readFileSync(join(dir, 'habitat.yaml'), 'utf8'), before, 'habitat.yaml unchanged');
     const exit = c.exit ?? 1;
     assert.is(r.status, exit, `exit code; stderr:\n${r.stderr}`);
     if (exit !== 0) assert.is(r.stdout, '', 'nothing on stdout');

@@ -6,7 +6,8 @@ import { memFs } from '../load/repoFs';
 import { importManifests, type ImportedAppFiles, type ImportRequest, type Sealer } from '../import/importManifests';
 import { parseSealingCertificate } from '../seal/certificate';
 import { sealValue } from '../seal/hybridEncrypt';
-import { renderAction, HABITAT_FILE } from './render';
+import { HABITAT_FILE } from './habitatDocument';
+import { renderAction } from './render';
 
 export interface ImportActionRequest extends ImportRequest {
   /** Manifest files as typed; "-" is stdin. */

@@ -5,7 +5,11 @@ export interface FlagSpec {
   [flag: string]: 'string' | 'boolean';
 }
 
-export function parseArgs(argv: readonly string[], spec: FlagSpec): { flags: Record<string, string | boolean>; positionals: string[] } {
+/**
+ * With `quietAbout` (the command's name) an unknown flag is not quoted in the
+ * error: on `seal` it may be the secret itself, typed on the command line.
+ */
+export function parseArgs(argv: readonly string[], spec: FlagSpec, quietAbout?: string): { flags: Record<string, string | boolean>; positionals: string[] } {
   const flags: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -21,7 +25,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): { flags: Rec
     const eq = a.indexOf('=');
     const name = (eq >= 0 ? a.slice(0, eq) : a).replace(/^--?/, '');
     const kind = spec[name];
-    if (!kind) throw new UsageError(`unknown flag ${eq >= 0 ? a.slice(0, eq) : a}`);
+    if (!kind) throw new UsageError(quietAbout !== undefined ? `unknown flag; ${quietAbout} accepts ${Object.keys(spec).map((f) => `--${f}`).join(', ')}` : `unknown flag ${eq >= 0 ? a.slice(0, eq) : a}`);
     if (kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags[name] = true;

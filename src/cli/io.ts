@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /** What a command may touch: its streams and the working directory. Tests pass fakes. */
 export interface CommandIO {
   stdin: NodeJS.ReadableStream;
@@ -14,3 +16,9 @@ export type Command = (argv: string[], io: CommandIO) => Promise<number>;
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
+
+/** The DIR argument: kept as typed (for messages) unless it must be anchored to a non-process cwd. */
+export function appDir(dir: string | undefined, io: CommandIO): string {
+  const d = dir ?? '.';
+  return io.cwd === process.cwd() ? d : resolve(io.cwd, d);
+}

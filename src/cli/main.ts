@@ -1,78 +1,64 @@
 import { writeSync } from 'node:fs';
 import { UsageError } from './args';
-import { run as generate } from './commands/generate';
-import { run as parameters } from './commands/parameters';
-import { run as render } from './commands/render';
-import { run as schema } from './commands/schema';
-import { run as validate } from './commands/validate';
-import { EXIT_INPUT, EXIT_USAGE, type Command, type CommandIO } from './io';
+import { commandHelp, usageLine, type CommandSpec } from './commandSpec';
+import { diff } from './commands/diff';
+import { generate } from './commands/generate';
+import { graph } from './commands/graph';
+import { importCommand } from './commands/import';
+import { parameters } from './commands/parameters';
+import { render } from './commands/render';
+import { ringKey } from './commands/ringKey';
+import { schema } from './commands/schema';
+import { seal } from './commands/seal';
+import { validate } from './commands/validate';
+import { EXIT_INPUT, EXIT_USAGE, type CommandIO } from './io';
 
 declare const HABITAT_CMP_VERSION: string;
 const VERSION = typeof HABITAT_CMP_VERSION === 'string' ? HABITAT_CMP_VERSION : 'dev';
 
-// Sealing pulls in node:crypto and the YAML editor; loaded only when asked for.
-const seal: Command = async (argv, io) => (await import('./commands/seal')).run(argv, io);
-const ringKey: Command = async (argv, io) => (await import('./commands/ringKey')).run(argv, io);
-// Not on Argo CD's path (generate), so they cost the plugin nothing at start-up:
-// import, graph, and diff (git reading, the line diff, three formatters).
-const importCmd: Command = async (argv, io) => (await import('./commands/import')).run(argv, io);
-const graph: Command = async (argv, io) => (await import('./commands/graph')).run(argv, io);
-const diff: Command = async (argv, io) => (await import('./commands/diff')).run(argv, io);
+// seal, ring-key, diff, graph and import load their actions (node:crypto, the YAML
+// editor, git reading, formatters) only when they run: Argo CD's generate pays nothing for them.
+const COMMANDS: readonly CommandSpec[] = [render, validate, generate, parameters, seal, ringKey, diff, graph, schema, importCommand];
 
-const COMMANDS: Record<string, Command> = { render, generate, parameters, validate, schema, seal, 'ring-key': ringKey, import: importCmd, graph, diff };
-
-const USAGE = `habitat-cmp ${VERSION}: render Habitat apps (habitat.yaml) into Kubernetes manifests
-
-Usage:
-  habitat-cmp render [DIR]      print manifests (YAML; --output json for a JSON stream)
-      --env NAME  --name APP  --namespace NS  --kube-version 1.29.3
-      --api-versions a/v1,b/v1/Kind  --images W=IMAGE,..  --counts W=N,..
-      --output yaml|json
-  habitat-cmp validate [DIR]    checks only; same flags as render
-  habitat-cmp generate          Argo CD: render "." from the plugin environment
-  habitat-cmp parameters        Argo CD: the dynamic parameter announcement (JSON)
-  habitat-cmp seal [DIR] --service W --key K [--raw] [--scope S] [--cert FILE] [--from-file F]
-  habitat-cmp ring-key [DIR] [--name RING] [--cert FILE]
-  habitat-cmp diff [DIR] --base REV [--head REV] | --base-dir PATH
-      what a change does to the running app: pods that roll, syncs that fail,
-      objects pruned; then a diff per object (secret values never shown)
-      same input flags as render; --output text|markdown|json  --exit-code
-  habitat-cmp graph [DIR]       the app as a Mermaid (default) or Graphviz DOT graph
-      same input flags as render; --output mermaid|dot
-  habitat-cmp schema            JSON Schema of habitat.yaml
-  habitat-cmp import FILE...    Habitat Operator manifests (+ their Secrets) -> habitat.yaml
-      --out DIR  --cert FILE  --name APP  --namespace NS  --split  --seal-config
-      --scope S  --force
-
-Exit codes: 0 success, 1 input errors, 2 usage errors.
-`;
+function usage(): string {
+  return [
+    `habitat-cmp ${VERSION}: render Habitat apps (habitat.yaml) into Kubernetes manifests`,
+    '',
+    'Usage:',
+    ...COMMANDS.map((c) => `  ${usageLine(c)}\n      ${c.summary}`),
+    '',
+    '"habitat-cmp COMMAND --help" lists the flags of a command.',
+    'Exit codes: 0 success, 1 input errors, 2 usage errors.',
+    '',
+  ].join('\n');
+}
 
 export { warmUp } from './warmUp';
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    (cmd === undefined ? io.stderr : io.stdout)(USAGE);
+    (cmd === undefined ? io.stderr : io.stdout)(usage());
     return cmd === undefined ? EXIT_USAGE : 0;
   }
   if (cmd === '--version' || cmd === '-V' || rest.includes('--version')) {
     io.stdout(`habitat-cmp ${VERSION}\n`);
     return 0;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const command = COMMANDS[cmd];
+  const command = COMMANDS.find((c) => c.name === cmd);
   if (!command) {
     io.stderr(`habitat-cmp: error: unknown command "${cmd}"\nRun "habitat-cmp --help" for usage.\n`);
     return EXIT_USAGE;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
   try {
-    return await command(rest, io);
+    return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`habitat-cmp ${cmd}: error: ${e.message}\nRun "habitat-cmp --help" for usage.\n`);
+      io.stderr(`habitat-cmp ${cmd}: error: ${e.message}\nusage: ${usageLine(command)}\nRun "habitat-cmp ${cmd} --help" for its flags.\n`);
       return EXIT_USAGE;
     }
     // Never a stack trace (it may echo input); a short message and a non-zero exit.

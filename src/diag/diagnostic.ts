@@ -36,9 +36,3 @@ export interface Position {
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
 
-/** Thrown only to abort a stage early; carries the collected diagnostics. */
-export class DiagnosticsError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join('; '));
-  }
-}

@@ -35,7 +35,7 @@ const CIPHERTEXT_LIKE = /[A-Za-z0-9+/]{100,}={0,2}/g;
 const MAX_MESSAGE = 140;
 const MAX_HINT = 180;
 /** Beyond this many, only a count is printed; the first problems are the useful ones. */
-export const MAX_SHOWN_DIAGNOSTICS = 9;
+const MAX_SHOWN_DIAGNOSTICS = 9;
 
 /** Long base64 runs with mixed character classes; the digit/case test spares names like "aaaa…". */
 export const redactCiphertext = (s: string): string =>

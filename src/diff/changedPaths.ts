@@ -1,3 +1,5 @@
+import { compactJson } from '../serialize/toJson';
+
 /**
  * Where two JSON values differ, as readable paths
  * (`spec.containers[habitat].env[FOO].value`). Lists whose items all have a
@@ -21,7 +23,7 @@ export function changedPaths(a: unknown, b: unknown, path = '', out: string[] = 
     for (const n of [...new Set([...am.keys(), ...bm.keys()])]) changedPaths(am.get(n), bm.get(n), `${path}[${n}]`, out);
   } else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
     a.forEach((x, i) => changedPaths(x, b[i], `${path}[${i}]`, out));
-  } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+  } else if (compactJson(a) !== compactJson(b)) {
     out.push(path.replace(/^\./, ''));
   }
   return out;

@@ -1,8 +1,10 @@
-import { TOML_LITERAL, type TomlTable } from '../parse/parseToml';
+import { isPlainObject } from '../model/deepMerge';
+import type { TomlTable } from '../parse/parseToml';
 import { SECRET_PATH_PATTERN } from '../schema/habitatSchema';
 
 const PATH = new RegExp(SECRET_PATH_PATTERN);
-const isTable = (v: unknown): v is TomlTable => typeof v === 'object' && v !== null && !Array.isArray(v);
+// Numbers and dates are values of their own classes, not tables (nor strings).
+const isTable = (v: unknown): v is TomlTable => isPlainObject(v);
 
 /**
  * Splits a user.toml for sealing key by key. A sealed value always comes
@@ -26,7 +28,7 @@ export function sealableConfig(table: TomlTable): { sealable: [string, string][]
         if (Object.keys(sub).length || Object.keys(v).length === 0) rest[k] = sub;
         continue;
       }
-      if (typeof v === 'string' && v.length > 0 && !v.includes('\u007f') && PATH.test(dotted) && dotted.length <= 253 && !v.startsWith(TOML_LITERAL)) sealable.push([dotted, v]);
+      if (typeof v === 'string' && v.length > 0 && !v.includes('\u007f') && PATH.test(dotted) && dotted.length <= 253) sealable.push([dotted, v]);
       else {
         rest[k] = v;
         kept.push(dotted);

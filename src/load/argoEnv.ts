@@ -1,10 +1,10 @@
 import { error, type Diagnostic } from '../diag/diagnostic';
-import type { Inputs } from './inputs';
+import type { Inputs, WorkloadValues } from './inputs';
 
 /** Argo CD hands parameters over as env; cap them so hostile values cannot exhaust memory. */
 const MAX_PARAMETERS_JSON = 1 << 20;
 
-export const ANNOUNCED_PARAMETERS = ['environment', 'images', 'counts'] as const;
+const ANNOUNCED_PARAMETERS = ['environment', 'images', 'counts'] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -52,7 +52,7 @@ function parseJsonParameters(raw: string, diags: Diagnostic[]): Param[] {
     if (typeof q.string === 'string') param.string = q.string;
     if (q.map && typeof q.map === 'object' && !Array.isArray(q.map)) {
       param.map = {};
-      for (const [k, val] of Object.entries(q.map as object)) if (typeof val === 'string') param.map[k] = val;
+      for (const [k, val] of Object.entries(q.map as object)) if (typeof val === 'string') Object.defineProperty(param.map, k, { value: val, enumerable: true, writable: true, configurable: true });
     }
     if (Array.isArray(q.array)) param.array = q.array.filter((x): x is string => typeof x === 'string');
     out.push(param);
@@ -76,8 +76,9 @@ export function inputsFromArgoEnv(env: Env): { inputs: Inputs; diagnostics: Diag
 
   const known = new Set<string>(ANNOUNCED_PARAMETERS);
   const fromJson = env.ARGOCD_APP_PARAMETERS !== undefined ? parseJsonParameters(env.ARGOCD_APP_PARAMETERS, diags) : [];
-  let images: Record<string, string> | undefined;
-  let counts: Record<string, string> | undefined;
+  let images: WorkloadValues | undefined;
+  let counts: WorkloadValues | undefined;
+  const named = (map: Record<string, string>): WorkloadValues => ({ named: new Map(Object.entries(map)), escaped: new Map() });
   let environment: string | undefined;
   for (const p of fromJson) {
     if (!known.has(p.name)) {
@@ -89,8 +90,8 @@ export function inputsFromArgoEnv(env: Env): { inputs: Inputs; diagnostics: Diag
       else environment = p.string;
     } else if (p.map === undefined) {
       diags.push(envError('param-type', `parameter "${p.name}" must be a map of workload to value`));
-    } else if (p.name === 'images') images = { ...p.map };
-    else counts = { ...p.map };
+    } else if (p.name === 'images') images = named(p.map);
+    else counts = named(p.map);
   }
   // Argo derives PARAM_* from the same parameters with lossy name escaping (workload "a-b"
   // becomes A_B), so when the JSON is there it is the whole truth and PARAM_* are not read
@@ -106,9 +107,9 @@ export function inputsFromArgoEnv(env: Env): { inputs: Inputs; diagnostics: Diag
       diags.push(envError('param-unknown', `unknown parameter variable ${key}`, `known parameters: ${ANNOUNCED_PARAMETERS.join(', ')}`));
       continue;
     }
-    const target = m[1] === 'IMAGES' ? (images ??= {}) : (counts ??= {});
+    const target = m[1] === 'IMAGES' ? (images ??= { named: new Map(), escaped: new Map() }) : (counts ??= { named: new Map(), escaped: new Map() });
     // Workload names are lowercase DNS labels; Argo upper-cased and replaced "-" with "_".
-    target[`\u0000${m[2]}`] = env[key] ?? '';
+    target.escaped.set(m[2]!, env[key] ?? '');
   }
   // An explicit empty `environment` parameter selects the base and still wins over HABITAT_ENV.
   if (environment === '') delete inputs.environment;
@@ -118,19 +119,14 @@ export function inputsFromArgoEnv(env: Env): { inputs: Inputs; diagnostics: Diag
   return { inputs, diagnostics: diags };
 }
 
-/** Escaped PARAM_* keys are stored with a NUL prefix; match them against real workload names. */
-export function resolveEscapedKeys(map: Record<string, string>, workloads: readonly string[]): { resolved: Record<string, string>; unknown: string[] } {
-  const resolved: Record<string, string> = {};
+/** Both maps resolved against the real workload names; escaped names that match none are `unknown`. */
+export function resolveWorkloadValues(values: WorkloadValues, workloads: readonly string[]): { resolved: Map<string, string>; unknown: string[] } {
+  const resolved = new Map(values.named);
   const unknown: string[] = [];
-  for (const [k, v] of Object.entries(map)) {
-    if (!k.startsWith('\u0000')) {
-      resolved[k] = v;
-      continue;
-    }
-    const esc = k.slice(1);
+  for (const [esc, v] of values.escaped) {
     const w = workloads.find((n) => n.toUpperCase().replace(/[^A-Z0-9_]/g, '_') === esc);
     if (w === undefined) unknown.push(esc);
-    else resolved[w] = v;
+    else resolved.set(w, v);
   }
   return { resolved, unknown };
 }

@@ -5,7 +5,10 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export interface Source {
   file: string;
+  /** Without the byte-order mark, if the file had one. */
   text: string;
+  /** The file starts with a UTF-8 byte-order mark (kept when seal rewrites it). */
+  bom?: boolean;
   redact?: ReadonlyArray<readonly [number, number]>;
 }
 

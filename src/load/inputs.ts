@@ -14,7 +14,19 @@ export interface Inputs {
   /** When given: the API versions the cluster offers ("apps/v1", "apps/v1/StatefulSet"). */
   apiVersions?: string[];
   /** Parameter `images`: workload -> image. */
-  images?: Record<string, string>;
+  images?: WorkloadValues;
   /** Parameter `counts`: workload -> count, as strings (Argo parameter maps are strings). */
-  counts?: Record<string, string>;
+  counts?: WorkloadValues;
+}
+
+/**
+ * A parameter map. Argo CD's PARAM_* variables carry workload names only in
+ * escaped form (upper case, "-" as "_"), so those are a separate map, matched
+ * against the real names once the workloads are known.
+ */
+export interface WorkloadValues {
+  /** Workload name -> value. */
+  named: Map<string, string>;
+  /** Escaped workload name (PARAM_IMAGES_WEB_APP: "WEB_APP") -> value. */
+  escaped: Map<string, string>;
 }

@@ -12,12 +12,27 @@ export type ReadResult =
   | { kind: 'too-large'; size: number }
   | { kind: 'unreadable'; reason: string };
 
+export type WriteResult = { ok: true } | { ok: false; reason: string };
+
 export interface RepoFs {
   /** How the root is shown in messages: "" for ".", else the directory as the user typed it. */
   readonly display: string;
   /** Basename of the root's real path (the default app name). */
   readonly rootName: string;
+  /** False when the root does not exist or is not a directory. */
+  readonly isDirectory: boolean;
   read(relPath: string, maxBytes: number): ReadResult;
+  /**
+   * Replaces an existing file inside the root (through a symlink to its
+   * target, which must be inside too) so that a reader never sees half of it;
+   * the file keeps its mode.
+   */
+  write(relPath: string, text: string): WriteResult;
+}
+
+/** Files the user names on the command line (--cert, --from-file): anywhere, relative to the working directory, read under the same bounds. */
+export interface UserFiles {
+  read(path: string, maxBytes: number): ReadResult;
 }
 
 /** Why a read failed, in one wording for every file habitat-cmp reads. */
@@ -49,7 +64,7 @@ export function confinePath(p: string): PathProblem | undefined {
 }
 
 /** `rel` as the user should see it: under the directory they typed, or bare for ".". */
-export function displayUnder(dir: string, rel: string): string {
+function displayUnder(dir: string, rel: string): string {
   return dir === '' || dir === '.' || dir === './' ? rel : `${dir.replace(/\/+$/, '')}/${rel}`;
 }
 
@@ -92,6 +107,7 @@ export function memFs(files: Record<string, MemEntry>, display = '', rootName = 
   return {
     display,
     rootName,
+    isDirectory: true,
     read(rel, maxBytes) {
       const r = resolve(rel);
       if (r === 'outside') return { kind: 'outside' };
@@ -110,6 +126,12 @@ export function memFs(files: Record<string, MemEntry>, display = '', rootName = 
       const data = typeof e === 'string' ? new TextEncoder().encode(e) : (e as Uint8Array);
       if (data.length > maxBytes) return { kind: 'too-large', size: data.length };
       return { kind: 'file', data };
+    },
+    write(rel, text) {
+      const r = resolve(rel);
+      if (r === 'outside' || r === 'loop' || (typeof files[r] !== 'string' && !(files[r] instanceof Uint8Array))) return { ok: false, reason: 'ENOENT' };
+      files[r] = text;
+      return { ok: true };
     },
   };
 }

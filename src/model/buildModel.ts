@@ -8,7 +8,7 @@ import type { RawApp } from './raw';
 import type { AppModel, Bind, Port, Workload } from './types';
 
 const byName = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-const str = (v: string | number | boolean): string => String(v);
+const str = (v: string | number | bigint | boolean): string => String(v);
 
 /** policy/v1 PodDisruptionBudget exists from Kubernetes 1.21; unknown versions get the current API. */
 export function pdbApiVersion(kubeVersion: string | undefined): AppModel['pdbApiVersion'] {
@@ -96,7 +96,7 @@ export function buildModel(
       };
     }
     if (s.resources) {
-      const conv = (m?: Record<string, string | number>) => (m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, str(v)])) : undefined);
+      const conv = (m?: Record<string, string | number | bigint>) => (m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, str(v)])) : undefined);
       w.resources = {};
       const req = conv(s.resources.requests);
       const lim = conv(s.resources.limits);

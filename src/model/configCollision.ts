@@ -14,3 +14,19 @@ export function configCollision(config: unknown, path: readonly string[]): strin
   }
   return path.join('.');
 }
+
+/**
+ * Pairs of sealed paths where one is a table holding the other (`auth` and
+ * `auth.password`): user.toml cannot have both. Each pair as [outer, inner].
+ */
+export function sealedPathOverlaps(paths: readonly string[]): [string, string][] {
+  const sorted = [...paths].sort();
+  const out: [string, string][] = [];
+  // Sorted, every path that lies inside `p` follows it directly.
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length && sorted[j]!.startsWith(sorted[i]!); j++) {
+      if (sorted[j]![sorted[i]!.length] === '.') out.push([sorted[i]!, sorted[j]!]);
+    }
+  }
+  return out;
+}

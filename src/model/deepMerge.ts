@@ -3,7 +3,10 @@ export function setOwn(o: Record<string, unknown>, k: string, v: unknown): void 
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const OBJECT = Object.getPrototypeOf({});
+/** A mapping: a plain object. Values of classes (ExactFloat, TomlDateTime) and arrays are not. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === OBJECT || Object.getPrototypeOf(v) === null);
 
 /**
  * Overlay semantics (like a JSON merge patch): mappings merge recursively,

@@ -1,4 +1,8 @@
-/** habitat.yaml after schema validation and overlay merge: shapes are guaranteed, values unchecked. */
+/**
+ * habitat.yaml after schema validation and overlay merge: shapes are guaranteed,
+ * values unchecked. Integers beyond 2^53 are bigints; inside `config`, floats are
+ * ExactFloat (see numbersOutsideConfig).
+ */
 export interface RawService {
   image?: string;
   service?: string;
@@ -12,9 +16,9 @@ export interface RawService {
   secrets?: Record<string, string>;
   binds?: Record<string, string | { service: string; group?: string }>;
   ports?: { name: string; port: number; targetPort?: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
-  persistence?: { size: string | number; mountPath: string; storageClassName?: string; accessModes?: string[] };
-  env?: Record<string, string | number | boolean>;
-  resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
+  persistence?: { size: string | number | bigint; mountPath: string; storageClassName?: string; accessModes?: string[] };
+  env?: Record<string, string | number | bigint | boolean>;
+  resources?: { requests?: Record<string, string | number | bigint>; limits?: Record<string, string | number | bigint> };
   configUpdate?: 'reload' | 'restart';
   pod?: Record<string, unknown>;
 }
@@ -28,7 +32,7 @@ export interface RawRingJoin {
 export interface RawApp {
   apiVersion: string;
   kind: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string | number | boolean> };
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string | number | bigint | boolean> };
   ring?: { sealedKey?: string; join?: RawRingJoin[] };
   sealing?: { certificate?: string; scope?: 'strict' | 'namespace-wide' | 'cluster-wide' };
   sync?: { serverSideApply?: boolean; sealedSecretsWave?: number };

@@ -1,10 +1,83 @@
-import parseTomlString from '@iarna/toml/parse-string.js';
+import TOMLParser from '@iarna/toml/lib/toml-parser.js';
 import { error, type Diagnostic } from '../diag/diagnostic';
+import { ExactFloat, exactInteger, FLOAT_OUT_OF_RANGE, floatOverflows, INTEGER_OUT_OF_RANGE, outsideInt64 } from './exactNumber';
 
 export type TomlTable = { [key: string]: unknown };
 
+/** A TOML date, time or date-time, kept as written (a JS Date would move offsets to UTC and cut precision). */
+export class TomlDateTime {
+  constructor(readonly text: string) {}
+}
+
+/** A number or date as it stands in the source: what follows the value's first character up to a separator. */
+const LEAF_TEXT = /[^\s,\]}#]+(?: [0-9]{2}:[^\s,\]}#]*)?/y;
+
+class TomlRangeError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly offset: number,
+    readonly length: number,
+  ) {
+    super(message);
+  }
+}
+
+const isBoxed = (v: unknown): boolean =>
+  v instanceof Number || (typeof v === 'object' && v !== null && typeof (v as { valueOf?: unknown }).valueOf === 'function' && typeof (v as { valueOf(): unknown }).valueOf() === 'bigint');
+
+/**
+ * @iarna/toml parses numbers through doubles (and wraps integers beyond int64
+ * around with BigInt.asIntN) and dates into JS Dates. Every value passes
+ * through the parser's `return`; numbers and dates are replaced there by exact
+ * values made from their source text.
+ */
+class ExactTomlParser extends TOMLParser {
+  private source = '';
+  private valueStart = 0;
+
+  override parse(text: string): void {
+    this.source = text;
+    super.parse(text);
+  }
+
+  override parseValue(): unknown {
+    this.valueStart = this.ii;
+    return super.parseValue();
+  }
+
+  override return(value?: unknown): void {
+    if (value instanceof Date || typeof value === 'number' || isBoxed(value)) value = this.exactLeaf(value);
+    super.return(value);
+  }
+
+  private exactLeaf(value: unknown): unknown {
+    LEAF_TEXT.lastIndex = this.valueStart;
+    const text = LEAF_TEXT.exec(this.source)?.[0] ?? '';
+    if (value instanceof Date) return new TomlDateTime(text);
+    const digits = text.replace(/_/g, '');
+    if (/^[+-]?[0-9]+$|^0[xob]/.test(digits)) {
+      const n = exactInteger(digits);
+      if (outsideInt64(n)) throw new TomlRangeError(`integer ${text} ${INTEGER_OUT_OF_RANGE}`, 'toml-integer-out-of-range', this.valueStart, text.length);
+      return n;
+    }
+    const f = new ExactFloat(/nan$/.test(digits) ? NaN : /inf$/.test(digits) ? (digits.startsWith('-') ? -Infinity : Infinity) : Number(digits), text);
+    if (floatOverflows(f)) throw new TomlRangeError(`float ${text} ${FLOAT_OUT_OF_RANGE}`, 'toml-float-out-of-range', this.valueStart, text.length);
+    return f;
+  }
+}
+
+/** The parser's tables and lists (null-prototype, tagged) as plain objects and arrays. */
+function toPlain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (v === null || typeof v !== 'object' || v instanceof ExactFloat || v instanceof TomlDateTime) return v;
+  const out: TomlTable = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: toPlain((v as TomlTable)[k]), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
 /** Same bound as habitat.yaml's nesting: the config is merged and written by recursive code. */
-export const MAX_TOML_DEPTH = 64;
+const MAX_TOML_DEPTH = 64;
 const tooDeep = (file: string) =>
   error('toml-too-deep', `invalid TOML: nesting is deeper than ${MAX_TOML_DEPTH} levels`, { file, offset: 0 }, 'flatten the tables and arrays');
 
@@ -40,40 +113,38 @@ export function parseToml(text: string, file: string): { value?: TomlTable; diag
   if (proto) {
     return { diagnostics: [error('toml-reserved-table', `table name "${proto.name}" is not supported in configFile`, { file, offset: proto.offset }, 'rename the table, or set it under `config` in habitat.yaml instead')] };
   }
+  // TOML allows CRLF line ends, but @iarna/toml rejects the CR after a comment;
+  // the spec lets parsers normalise newlines. Line/col of errors are unaffected.
+  const lf = text.replace(/\r\n/g, '\n');
   try {
-    // TOML allows CRLF line ends, but @iarna/toml rejects the CR after a comment;
-    // the spec lets parsers normalise newlines. Line/col of errors are unaffected.
-    const parsed = parseTomlString(text.replace(/\r\n/g, '\n'));
+    const parser = new ExactTomlParser();
+    parser.parse(lf);
+    const parsed = parser.finish();
     if (depthExceeds(parsed, MAX_TOML_DEPTH)) return { diagnostics: [tooDeep(file)] };
-    // Copy into plain objects: the parser returns null-prototype objects.
-    return { value: JSON.parse(JSON.stringify(parsed, tomlReplacer)) as TomlTable, diagnostics: [] };
+    return { value: toPlain(parsed) as TomlTable, diagnostics: [] };
   } catch (e) {
+    if (e instanceof TomlRangeError) {
+      const lc = lineColOf(lf, e.offset);
+      const offset = offsetOf(text, lc.line, lc.col) ?? e.offset;
+      return { diagnostics: [error(e.code, e.message, { file, offset, end: offset + e.length }, 'quote it to make it a string')] };
+    }
     // The parser recurses per nested array or inline table.
     if (e instanceof RangeError || /call stack/i.test(String((e as { message?: string }).message))) return { diagnostics: [tooDeep(file)] };
     const err = e as { message?: string; pos?: number; line?: number; col?: number };
-    const message = String(err.message ?? 'invalid TOML').replace(/ at row \d+, col \d+, pos \d+:[\s\S]*$/, '');
+    const message = String(err.message ?? 'invalid TOML');
     return { diagnostics: [error('toml-syntax', `invalid TOML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { file, offset: offsetOf(text, err.line, err.col) ?? err.pos ?? 0 })] };
   }
 }
 
-/**
- * TOML values that JSON cannot carry are tagged so the TOML writer can restore
- * them: 64-bit integers beyond 2^53 and date/time values keep their TOML text.
- */
-export const TOML_LITERAL = '\u0000toml:';
-function tomlReplacer(this: unknown, key: string, v: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  if (typeof raw === 'bigint') return TOML_LITERAL + raw.toString();
-  if (raw instanceof Date) {
-    const d = raw as Date & { isDate?: boolean; isTime?: boolean; isDateTime?: boolean };
-    const iso = d.toISOString();
-    if (d.isDate) return TOML_LITERAL + iso.slice(0, 10);
-    if (d.isTime) return TOML_LITERAL + iso.slice(11, 23);
-    if (d.isDateTime) return TOML_LITERAL + iso.slice(0, 23);
-    return TOML_LITERAL + iso;
+/** 0-based line and column of an offset. */
+function lineColOf(text: string, offset: number): { line: number; col: number } {
+  let line = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
   }
-  if (typeof raw === 'number' && !Number.isFinite(raw)) return TOML_LITERAL + (Number.isNaN(raw) ? 'nan' : raw > 0 ? 'inf' : '-inf');
-  return v;
+  return { line, col: offset - start };
 }
 
 /** The parser's 0-based line/col point at the offending character; its `pos` is sometimes past it. */

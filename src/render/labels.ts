@@ -1,6 +1,6 @@
 import type { AppModel, Workload } from '../model/types';
 
-export const MANAGED_BY = 'habitat-cmp';
+const MANAGED_BY = 'habitat-cmp';
 
 // Label sets are shared, read-only, by every object of an app or workload: a large
 // app renders thousands of them, and nothing downstream mutates output objects.

@@ -1,9 +1,10 @@
+import { objectNames } from '../model/identity';
 import type { AppModel, Workload } from '../model/types';
 
-export const ringServiceName = (app: AppModel) => `${app.name}-ring`;
-export const peersConfigMapName = (app: AppModel) => `${app.name}-peers`;
-export const ringKeySecretName = (app: AppModel) => `${app.name}-ring-key`;
-export const configSecretName = (w: Workload) => `${w.name}-config`;
+export const ringServiceName = (app: AppModel) => objectNames.ringService(app.name);
+export const peersConfigMapName = (app: AppModel) => objectNames.peersConfigMap(app.name);
+export const ringKeySecretName = (app: AppModel) => objectNames.ringKeySecret(app.name);
+export const configSecretName = (w: Workload) => objectNames.configSecret(w.name);
 
 export const PEERS_DIR = '/hab/peers';
 export const PEERS_KEY = 'peers';

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { error, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { NodeSpan } from '../parse/parseYaml';
+import { plainNumbers } from '../parse/exactNumber';
 import { fromPointer } from '../parse/pointer';
 import { habitatSchema } from './habitatSchema';
 import { didYouMean } from './didYouMean';
@@ -9,7 +10,7 @@ import validateHabitat from './generated/validate.cjs';
 type Spans = ReadonlyMap<string, NodeSpan>;
 
 /** Nearest span at or above `ptr` (a missing key points at its parent mapping). */
-export function spanAt(spans: Spans, ptr: string, part: 'key' | 'value' = 'value'): readonly [number, number] {
+function spanAt(spans: Spans, ptr: string, part: 'key' | 'value' = 'value'): readonly [number, number] {
   let p = ptr;
   for (;;) {
     const s = spans.get(p);
@@ -112,8 +113,12 @@ function toDiagnostic(e: ErrorObject, file: string, spans: Spans, root: unknown)
   }
 }
 
-/** Schema errors as diagnostics; at most one per location, outermost first. */
-export function validateSchema(value: unknown, file: string, spans: Spans): Diagnostic[] {
+/**
+ * Schema errors as diagnostics; at most one per location, outermost first.
+ * `exotic`: the value holds bigints or ExactFloats, which the validator sees as doubles.
+ */
+export function validateSchema(parsed: unknown, file: string, spans: Spans, exotic = false): Diagnostic[] {
+  const value = exotic ? plainNumbers(parsed, false) : parsed;
   if (validateHabitat(value)) return [];
   const errors = validateHabitat.errors ?? [];
   // anyOf reports each branch's failure too; keep only the anyOf summary for that node.

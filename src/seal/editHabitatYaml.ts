@@ -18,7 +18,8 @@ export interface EditOptions {
 
 export function setYamlString(text: string, path: readonly string[], value: string, options: EditOptions = {}): EditResult {
   if (path.length === 0) throw new Error('empty path');
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  // Duplicate keys were refused before (in linear time); yaml's own check compares every key with every other.
+  const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length) return { ok: false, message: 'the file is not valid YAML', offset: doc.errors[0]!.pos[0] };
   const root = doc.contents as Node | null;
   if (!isMap(root)) return { ok: false, message: 'the file is not a YAML mapping', offset: 0 };
@@ -191,7 +192,7 @@ function verify(doc: Document, newText: string, path: readonly string[], value: 
     at = (next && typeof next === 'object' ? next : (at[seg] = {})) as Record<string, unknown>;
   }
   at[path[path.length - 1]!] = value;
-  const after = parseDocument(newText);
+  const after = parseDocument(newText, { uniqueKeys: false });
   if (after.errors.length || !deepEqual(after.toJS(), expected)) {
     return { ok: false, message: 'could not edit the file in place without changing other values; set the value by hand (use --raw)', offset: 0 };
   }

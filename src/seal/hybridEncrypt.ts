@@ -1,7 +1,7 @@
 import { constants, createCipheriv, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 
 /** Sealed Secrets uses a fresh AES-256 key per value. */
-export const SESSION_KEY_BYTES = 32;
+const SESSION_KEY_BYTES = 32;
 /** Go's cipher.NewGCM nonce size; zero is safe because each session key encrypts exactly one message. */
 const NONCE = Buffer.alloc(12);
 

@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { RING_NAME } from './ringName';
 
-/** Ring names as Habitat key files allow them (`<ring>-<revision>.sym.key`). */
-export const RING_NAME = /^[A-Za-z0-9_-]+$/;
 /** libsodium crypto_secretbox key size. */
 export const RING_KEY_BYTES = 32;
 
 /** Habitat's revision: UTC `YYYYMMDDhhmmss`. */
-export function ringRevision(now: Date): string {
+function ringRevision(now: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${p(now.getUTCFullYear(), 4)}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
 }
 
 /** The SYM-SEC-1 key file exactly as `hab ring key export` prints it: no trailing newline. */
-export function ringKeyFile(namedRevision: string, key: Uint8Array): string {
+function ringKeyFile(namedRevision: string, key: Uint8Array): string {
   return `SYM-SEC-1\n${namedRevision}\n\n${Buffer.from(key).toString('base64')}`;
 }
 

@@ -29,7 +29,8 @@ export function orderedKeys(obj: Record<string, unknown>): string[] {
   }
   if (keys.length < 2) return keys;
   if (keys.length > 24) return keys.sort(compareKeys);
-  const sig = keys.join('\u0000');
+  // An injective encoding: joining with a separator would let keys that contain it collide.
+  const sig = JSON.stringify(keys);
   let sorted = memo.get(sig);
   if (!sorted) {
     sorted = [...keys].sort(compareKeys);

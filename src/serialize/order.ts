@@ -1,7 +1,7 @@
 import type { K8sObject } from '../render/renderApp';
 
 /** Helm's install order (releaseutil.InstallOrder); kinds not listed go last, by kind name. */
-export const INSTALL_ORDER = [
+const INSTALL_ORDER = [
   'PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
   'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
   'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role',

@@ -56,6 +56,8 @@ function scalar(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  // Integers beyond 2^53 from habitat.yaml (int64 fields such as tolerationSeconds), exact.
+  if (typeof v === 'bigint') return String(v);
   return scalarString(String(v));
 }
 

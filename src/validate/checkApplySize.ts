@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type Position } from '../diag/diagnostic';
 import type { K8sObject } from '../render/renderApp';
 import { MAX_SECRET_BYTES, secretDataBytes } from './checkSecretSizes';
+import { compactJson } from '../serialize/toJson';
 
 /**
  * apimachinery `ValidateAnnotationsSize` (pkg/api/validation/objectmeta.go): the
@@ -39,7 +40,7 @@ const GO_DIFFERS = /[<>&\u2028\u2029]/g;
 const ownAnnotationBytes = (metadata: object): number => Object.entries((metadata as { annotations?: Record<string, string> }).annotations ?? {}).reduce((n, [k, v]) => n + utf8(k) + utf8(v), 0);
 
 /** What client-side apply would put into metadata.annotations, in bytes (an upper estimate). */
-export function clientSideApplyAnnotationBytes(o: K8sObject, json = JSON.stringify(o)): number {
+export function clientSideApplyAnnotationBytes(o: K8sObject, json = compactJson(o)): number {
   const own = ownAnnotationBytes(o.metadata);
   const tracking = utf8(TRACKING_KEY) + trackingValueBytes(o);
   // The copy holds the object with the tracking annotation (`"key":"value",` in JSON).
@@ -63,7 +64,7 @@ export function checkApplySize(objects: readonly K8sObject[], serverSideApply: b
   for (const o of objects) {
     // Refused already (secret-too-large), and server-side apply would not help it.
     if (secretDataBytes(o) > MAX_SECRET_BYTES) continue;
-    const json = JSON.stringify(o);
+    const json = compactJson(o);
     if (boundedBelowLimit(json)) continue;
     const bytes = clientSideApplyAnnotationBytes(o, json);
     if (bytes <= MAX_ANNOTATION_BYTES) continue;

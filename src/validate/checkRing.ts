@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../diag/diagnostic';
 import type { RawApp } from '../model/raw';
-import { MAX_APP_NAME } from './checkMetadata';
+import { MAX_APP_NAME } from './checkIdentity';
 import { dns1035Problem, dns1123LabelProblem } from './dnsNames';
 import type { Locator } from './locator';
 

@@ -32,8 +32,13 @@ const unicode = fc.string({ unit: 'grapheme', maxLength: 12 });
 // The oracle (@iarna/toml) drops `[toString]`-style tables (Object.prototype names): keep those out.
 const PROTO = new Set(Object.getOwnPropertyNames(Object.prototype));
 const tomlKey = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 })).filter((k) => !PROTO.has(k));
-const scalar = fc.oneof(unicode, fc.integer(), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }));
-const homogeneousArray = fc.oneof(fc.array(unicode, { maxLength: 4 }), fc.array(fc.integer(), { maxLength: 4 }));
+// Integers over the whole int64 range: beyond 2^53 they must reach user.toml digit for digit.
+const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+const scalar = fc.oneof(unicode, fc.integer(), int64, fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }));
+const homogeneousArray = fc.oneof(fc.array(unicode, { maxLength: 4 }), fc.array(fc.integer(), { maxLength: 4 }), fc.array(int64, { maxLength: 4 }));
+/** JSON of a value with integers compared by value, whether a number or a bigint holds them. */
+const exact = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : `${x}n`) : x));
 const config: fc.Arbitrary<Record<string, unknown>> = fc.letrec((tie) => ({
   table: fc.dictionary(tomlKey, fc.oneof({ depthSize: 'small', maxDepth: 3 }, scalar, homogeneousArray, tie('table')), { maxKeys: 5 }),
 })).table as fc.Arbitrary<Record<string, unknown>>;
@@ -142,7 +147,7 @@ s('random valid apps render, validate against Kubernetes, are deterministic unde
   fc.assert(
     fc.property(app, (a) => {
       const doc = toDoc(a);
-      const r1 = render(JSON.stringify(doc));
+      const r1 = render(stringify(doc));
       assert.equal(errorsOf(r1).map((d) => `${d.code}: ${d.message}`), [], 'no errors');
       assert.ok(r1.objects.length >= 2 + a.workloads.length);
       const seen = new Set<string>();
@@ -153,18 +158,17 @@ s('random valid apps render, validate against Kubernetes, are deterministic unde
         seen.add(id);
       }
       // Older clusters use the strict env name rule; nothing else about these apps depends on the version.
-      const strictProblems = errorsOf(renderAction(memFs({ 'habitat.yaml': JSON.stringify(doc) }), { kubeVersion: '1.31.0' })).map((d) => d.code);
+      const strictProblems = errorsOf(renderAction(memFs({ 'habitat.yaml': stringify(doc) }), { kubeVersion: '1.31.0' })).map((d) => d.code);
       const strictNames = a.workloads.every((w) => Object.keys((w.spec.env as object | undefined) ?? {}).every((k) => STRICT_ENV_NAME.test(k) && k !== '.' && k !== '..' && !k.startsWith('..')));
       assert.equal(strictProblems.length === 0, strictNames, `KUBE_VERSION 1.31: ${strictProblems.join(', ')}`);
       assert.ok(strictProblems.every((c) => c === 'env-name-invalid'), strictProblems.join(', '));
       const out = toYamlStream(r1.objects);
-      assert.ok(toYamlStream(render(JSON.stringify(doc)).objects) === out, 'second render differs');
+      assert.ok(toYamlStream(render(stringify(doc, { collectionStyle: 'flow' })).objects) === out, 'flow-style render differs');
       assert.ok(toYamlStream(render(stringify(reorder(doc))).objects) === out, 'reordered block-style YAML renders differently');
       // user.toml is real TOML holding exactly the config.
       for (const w of a.workloads) {
         const secret = r1.objects.find((o) => o.kind === 'Secret' && o.metadata.name === `${w.name}-config`) as { stringData?: Record<string, string> } | undefined;
-        const parsed = JSON.parse(JSON.stringify(TOML.parse(secret!.stringData!['user.toml']!)));
-        assert.equal(parsed, JSON.parse(JSON.stringify(w.spec.config ?? {})), `user.toml of ${w.name}`);
+        assert.equal(JSON.parse(exact(TOML.parse(secret!.stringData!['user.toml']!))), JSON.parse(exact(w.spec.config ?? {})), `user.toml of ${w.name}`);
       }
     }),
     params(),

@@ -32,7 +32,7 @@ function renderApp(fs: ReturnType<typeof memFs>, inputs: Inputs, ns: string): Ap
   return {
     ns,
     render(counts) {
-      const r = renderAction(fs, { ...inputs, ...(counts ? { counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)])) } : {}) });
+      const r = renderAction(fs, { ...inputs, ...(counts ? { counts: { named: new Map(Object.entries(counts).map(([k, v]) => [k, String(v)])), escaped: new Map() } } : {}) });
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length) throw new Error(`render failed: ${errors.map((d) => d.message).join('; ')}`);
       return parseManifests(toYamlDocuments(r.objects).join('')) as Obj[];

@@ -68,10 +68,8 @@ function tools(): string {
     sh +
       `read -r now < /sim/state/clock
 echo "$1" >> /sim/state/lookups
-ips=
-while read -r name ip from to; do
-  if [ "$name" = "$1" ] && [ "$now" -ge "$from" ] && [ "$now" -lt "$to" ]; then ips="$ips $ip"; fi
-done < /sim/state/dns
+# one awk pass (ash's read builtin reads a file a byte at a time)
+ips=$(awk -v n="$1" -v now="$now" '$1 == n && now >= $3 + 0 && now < $4 + 0 { printf " %s", $2 }' /sim/state/dns)
 if [ -f /sim/state/libc-format ]; then
   # busybox without FEATURE_NSLOOKUP_BIG (getaddrinfo): "Name: n" then "Address 1: ip n"
   printf 'Server:    10.96.0.10\\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\\n\\n'
@@ -89,7 +87,7 @@ for ip in $ips; do printf 'Name:\\t%s\\nAddress: %s\\n' "$1" "$ip"; done
   writeFileSync(join(stubs, 'sleep'), sh + 'read -r now < /sim/state/clock\necho $((now + ${1%%.*})) > /sim/state/clock\n');
   writeFileSync(join(stubs, 'init.sh'), sh + 'for a in "$@"; do printf "%s\\0" "$a"; done > /sim/state/args\n');
   for (const f of ['nslookup', 'date', 'sleep', 'init.sh']) chmodSync(join(stubs, f), 0o755);
-  for (const a of ['mv', 'mkdir', 'cat', 'rm', 'hostname']) symlinkSync(BUSYBOX, join(applets, a));
+  for (const a of ['mv', 'mkdir', 'cat', 'rm', 'hostname', 'awk']) symlinkSync(BUSYBOX, join(applets, a));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   toolsDir = dir;
   return dir;
@@ -164,6 +162,8 @@ function runScriptOnce(opts: {
     const bw = ['--die-with-parent', '--tmpfs', '/', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--dir', '/bin', '--symlink', BUSYBOX, '/bin/sh', '--proc', '/proc', '--dev', '/dev'];
     bw.push('--bind', state, '/sim/state', '--ro-bind', join(t, 'stubs'), '/sim/stubs', '--ro-bind', join(t, 'applets'), '/sim/applets');
     bw.push('--ro-bind', join(t, 'stubs', 'init.sh'), '/init.sh', '--ro-bind', join(state, 'resolv.conf'), '/etc/resolv.conf');
+    // the loader's cache: without it every busybox start probes library paths one by one
+    if (existsSync('/etc/ld.so.cache')) bw.push('--ro-bind', '/etc/ld.so.cache', '/etc/ld.so.cache');
     for (const m of opts.mounts) bw.push(m.readOnly ? '--ro-bind' : '--bind', m.hostDir, m.path);
     bw.push('--clearenv', '--setenv', 'PATH', '/sim/stubs:/sim/applets');
     for (const [k, v] of Object.entries(opts.env)) bw.push('--setenv', k, v);

@@ -41,7 +41,7 @@ test('garbage, private key, bare public key, corrupt PEM: each a clear error', (
 });
 
 test('no certificate configured: points at sealing.certificate and --cert', () => {
-  const dir = appDir(appYaml({ namespace: 'myns' }).replace('  certificate: .sealed-secrets.pem\n', ''));
+  const dir = appDir(appYaml({ namespace: 'myns' }).replace('sealing:\n  certificate: .sealed-secrets.pem\n', ''));
   expectInputError(seal(dir), /no certificate to seal with[\s\S]*hint: set sealing\.certificate/);
 });
 
@@ -79,7 +79,8 @@ test('--scope differing from sealing.scope is an error telling to change sealing
 test('strict and namespace-wide need a namespace; --namespace must agree with metadata.namespace', () => {
   expectInputError(seal(appDir(appYaml())), /strict scope binds the value to a namespace, and no namespace is known/);
   expectInputError(seal(appDir(appYaml({ scope: 'namespace-wide' }))), /namespace-wide scope binds/);
-  expectInputError(seal(appDir(appYaml({ namespace: 'myns' })), ['--namespace', 'other']), /habitat\.yaml:5:3: error: metadata\.namespace is "myns" but --namespace is "other"/);
+  // The same rule and words as render: --namespace is the destination namespace.
+  expectInputError(seal(appDir(appYaml({ namespace: 'myns' })), ['--namespace', 'other']), /habitat\.yaml:5:14: error: habitat\.yaml pins namespace "myns" but the destination namespace is "other" \[namespace-mismatch\]/);
 });
 
 test('usage errors exit 2 with a one-line hint: unknown flag, missing --service/--key, bad --scope, bad --key, two positionals', () => {
@@ -123,7 +124,7 @@ test('collisions with plain config or another sealed key are refused before anyt
 });
 
 test('missing habitat.yaml and invalid YAML', () => {
-  expectInputError(seal(tmp()), /habitat\.yaml does not exist/);
+  expectInputError(seal(tmp()), /no habitat\.yaml in /);
   const dir = appDir('services: [\n');
   expectInputError(seal(dir), /habitat\.yaml:\d+:\d+: error:/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appNameFromArgo, inputsFromArgoEnv, resolveEscapedKeys } from '../../src/load/argoEnv';
+import { appNameFromArgo, inputsFromArgoEnv, resolveWorkloadValues } from '../../src/load/argoEnv';
 
 test('ARGOCD_APP_NAME <ns>_<name> gives the part after "_"', () => {
   assert.is(appNameFromArgo('team-a_shop'), 'shop');
@@ -18,7 +18,7 @@ test('parameters win over ARGOCD_ENV_HABITAT_ENV; JSON first', () => {
     KUBE_API_VERSIONS: 'v1,apps/v1,bitnami.com/v1alpha1',
   });
   assert.equal(diagnostics, []);
-  assert.equal(inputs, { namespace: 'shop', kubeVersion: '1.29.3', apiVersions: ['v1', 'apps/v1', 'bitnami.com/v1alpha1'], environment: 'prod', counts: { web: '3' } });
+  assert.equal(inputs, { namespace: 'shop', kubeVersion: '1.29.3', apiVersions: ['v1', 'apps/v1', 'bitnami.com/v1alpha1'], environment: 'prod', counts: { named: new Map([['web', '3']]), escaped: new Map() } });
 });
 
 test('only ARGOCD_ENV_HABITAT_ENV selects the environment when no parameter does', () => {
@@ -28,8 +28,15 @@ test('only ARGOCD_ENV_HABITAT_ENV selects the environment when no parameter does
 test('PARAM_* alone (no JSON) are read, with escaped workload names resolved', () => {
   const { inputs } = inputsFromArgoEnv({ PARAM_IMAGES_WEB_APP: 'nginx:1', PARAM_ENVIRONMENT: 'prod' });
   assert.is(inputs.environment, 'prod');
-  const r = resolveEscapedKeys(inputs.images!, ['db', 'web-app']);
-  assert.equal(r, { resolved: { 'web-app': 'nginx:1' }, unknown: [] });
+  const r = resolveWorkloadValues(inputs.images!, ['db', 'web-app']);
+  assert.equal(r, { resolved: new Map([['web-app', 'nginx:1']]), unknown: [] });
+});
+
+test('no in-band marker: a parameter map key starting with NUL is a workload name like any other, never an escaped PARAM_* name', () => {
+  const { inputs } = inputsFromArgoEnv({ ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'images', map: { '\u0000WEB': 'evil/image:1' } }]) });
+  const r = resolveWorkloadValues(inputs.images!, ['web']);
+  assert.equal(r, { resolved: new Map([['\u0000WEB', 'evil/image:1']]), unknown: [] });
+  assert.not.ok(r.resolved.has('web'));
 });
 
 test('an explicit empty environment parameter selects the base over HABITAT_ENV', () => {

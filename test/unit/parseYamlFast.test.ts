@@ -2,15 +2,22 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
+import { ExactFloat } from '../../src/parse/exactNumber';
 import { parseYaml } from '../../src/parse/parseYaml';
-import { parseYamlFast } from '../../src/parse/parseYamlFast';
+import { parseYamlFast as parseFast } from '../../src/parse/parseYamlFast';
 
 /**
  * The fast parser decides the output whenever it succeeds, the precise one
  * decides the diagnostics: they must agree on every value the fast one accepts.
  */
 const precise = (text: string) => parseYaml(text, 'habitat.yaml').value;
-const json = (v: unknown) => JSON.stringify(v);
+const parseYamlFast = (text: string, depth: number) => parseFast(text, depth)?.value;
+/** JSON with the exact numbers spelled out: a bigint and an ExactFloat (with its text) are not a double. */
+const json = (v: unknown) =>
+  JSON.stringify(v, function (this: Record<string, unknown>, k: string) {
+    const raw = this[k];
+    return typeof raw === 'bigint' ? { bigint: String(raw) } : raw instanceof ExactFloat ? { float: raw.text, value: String(raw.value) } : raw;
+  });
 
 const SCALARS = [
   'true', 'True', 'TRUE', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', '~', 'null', 'Null', 'NULL', '',

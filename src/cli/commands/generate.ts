@@ -1,15 +1,18 @@
 import { inputsFromArgoEnv } from '../../load/argoEnv';
 import { parseArgs, UsageError } from '../args';
-import type { CommandIO } from '../io';
-import { renderAndPrint } from './render';
+import type { CommandSpec } from '../commandSpec';
+import { appDir } from '../io';
+import { renderAndPrint } from '../renderAndPrint';
 
-/**
- * What plugin.yaml runs: render "." from Argo CD's environment. The only env
- * read is the documented Argo CD inputs (see load/argoEnv.ts).
- */
-export async function run(argv: string[], io: CommandIO): Promise<number> {
-  const { positionals } = parseArgs(argv, {});
-  if (positionals.length) throw new UsageError('generate takes no arguments; it renders the current directory');
-  const { inputs, diagnostics } = inputsFromArgoEnv(io.env);
-  return renderAndPrint(io.cwd === process.cwd() ? '.' : io.cwd, inputs, 'yaml', io, diagnostics);
-}
+export const generate: CommandSpec = {
+  name: 'generate',
+  args: '',
+  summary: 'Argo CD: render "." from the plugin environment',
+  details: 'Reads only Argo CD\'s inputs: ARGOCD_APP_NAME, ARGOCD_APP_NAMESPACE, KUBE_VERSION, KUBE_API_VERSIONS, ARGOCD_ENV_HABITAT_ENV, ARGOCD_APP_PARAMETERS (else PARAM_*).',
+  flags: [],
+  async run(argv, io) {
+    if (parseArgs(argv, {}).positionals.length) throw new UsageError('generate takes no arguments; it renders the current directory');
+    const { inputs, diagnostics } = inputsFromArgoEnv(io.env);
+    return renderAndPrint(appDir(undefined, io), inputs, 'yaml', io, diagnostics);
+  },
+};

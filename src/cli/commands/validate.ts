@@ -1,10 +1,17 @@
 import { parseArgs, UsageError } from '../args';
-import type { CommandIO } from '../io';
-import { inputsFromFlags, RENDER_FLAGS, renderAndPrint, resolveDir } from './render';
+import { flagSpec, type CommandSpec } from '../commandSpec';
+import { appDir } from '../io';
+import { renderAndPrint } from '../renderAndPrint';
+import { inputsFromFlags, RENDER_FLAGS } from '../renderFlags';
 
-/** Same checks as render, nothing on stdout. */
-export async function run(argv: string[], io: CommandIO): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, RENDER_FLAGS);
-  if (positionals.length > 1) throw new UsageError('validate takes at most one directory');
-  return renderAndPrint(resolveDir(positionals[0], io), inputsFromFlags(flags), 'yaml', io, [], false);
-}
+export const validate: CommandSpec = {
+  name: 'validate',
+  args: '[DIR] [flags]',
+  summary: 'run every check render runs, print nothing on stdout',
+  flags: RENDER_FLAGS,
+  async run(argv, io) {
+    const { flags, positionals } = parseArgs(argv, flagSpec(validate.flags));
+    if (positionals.length > 1) throw new UsageError('validate takes at most one directory');
+    return renderAndPrint(appDir(positionals[0], io), inputsFromFlags(flags), 'none', io);
+  },
+};
