@@ -90,7 +90,7 @@ export function expectedObjects(n) {
 }
 
 // ---------------------------------------------------------------- habitat.yaml
-export function habitatYaml(n) {
+export function habitatYaml(n, app = APP, namespace = NAMESPACE) {
   const services = {};
   for (const w of workloads(n)) {
     const s = { image: w.image };
@@ -106,7 +106,7 @@ export function habitatYaml(n) {
   const doc = {
     apiVersion: 'habitat-cmp/v1',
     kind: 'App',
-    metadata: { name: APP, namespace: NAMESPACE, labels: { team: 'perf' } },
+    metadata: { name: app, namespace, labels: { team: 'perf' } },
     services,
   };
   return YAML.stringify(doc, { lineWidth: 0 });
@@ -326,10 +326,10 @@ spec:
 {{- end }}
 `;
 
-function helmValues(n) {
+function helmValues(n, app = APP, namespace = NAMESPACE) {
   return YAML.stringify(
     {
-      app: { name: APP, namespace: NAMESPACE, labels: { team: 'perf' } },
+      app: { name: app, namespace, labels: { team: 'perf' } },
       workloads: workloads(n).map((w) => {
         const v = { name: w.name, service: w.service, group: w.group, image: w.image, topology: w.topology, count: w.count, config: w.config };
         if (w.ports.length) v.ports = w.ports;
@@ -514,18 +514,22 @@ function writeTree(root, files) {
   }
 }
 
-/** Writes dir/habitat/habitat.yaml, dir/helm/ (chart) and dir/kustomize/ for n workloads. */
-export function generate(dir, n) {
-  writeTree(join(dir, 'habitat'), { 'habitat.yaml': habitatYaml(n) });
+/**
+ * Writes dir/habitat/habitat.yaml, dir/helm/ (chart) and, unless `kustomize: false`,
+ * dir/kustomize/ for n workloads. `app`/`namespace` name the app (the kustomize tree is
+ * always named APP).
+ */
+export function generate(dir, n, { app = APP, namespace = NAMESPACE, kustomize = true } = {}) {
+  writeTree(join(dir, 'habitat'), { 'habitat.yaml': habitatYaml(n, app, namespace) });
   writeTree(join(dir, 'helm'), {
     'Chart.yaml': HELM_CHART,
-    'values.yaml': helmValues(n),
+    'values.yaml': helmValues(n, app, namespace),
     'templates/_helpers.tpl': HELM_HELPERS,
     'templates/ring.yaml': HELM_RING,
     'templates/workloads.yaml': HELM_WORKLOADS,
   });
-  writeTree(join(dir, 'kustomize'), kustomizeTree(n));
-  return { habitat: join(dir, 'habitat'), helm: join(dir, 'helm'), kustomize: join(dir, 'kustomize'), expected: expectedObjects(n) };
+  if (kustomize) writeTree(join(dir, 'kustomize'), kustomizeTree(n));
+  return { habitat: join(dir, 'habitat'), helm: join(dir, 'helm'), kustomize: kustomize ? join(dir, 'kustomize') : null, expected: expectedObjects(n), app, namespace };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -71,21 +71,23 @@ export function describeMethod() {
 }
 
 /**
- * Runs cmd once. stdout goes to `stdout` (a file path, default /dev/null).
+ * Runs cmd once. stdout goes to `stdout`: a file path, or 'pipe' (the default: a pipe
+ * read and discarded by this process, as Argo CD reads the plugin's stdout).
  * Returns {ms, rssMB (or null), status, stderr, timedOut}.
  */
-export function measure(cmd, args, { stdout = '/dev/null', timeoutMs = 0, env = process.env, cwd } = {}) {
+export function measure(cmd, args, { stdout = 'pipe', timeoutMs = 0, env = process.env, cwd } = {}) {
   const m = rssMethod();
-  const opts = { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs || undefined, killSignal: 'SIGKILL' };
+  const opts = { cwd, env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs || undefined, killSignal: 'SIGKILL' };
   if (m === 'python3') {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('python3', ['-c', PY_WRAPPER, stdout, cmd, ...args], { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync('python3', ['-c', PY_WRAPPER, stdout === 'pipe' ? '/dev/null' : stdout, cmd, ...args], { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
     const outer = Number(process.hrtime.bigint() - t0) / 1e6;
-    const match = /\n__RUSAGE__ (-?\d+) ([\d.]+) (\d+)\n$/.exec(r.stderr || '');
-    if (!match) return { ms: outer, rssMB: null, status: r.status, stderr: r.stderr, timedOut: !!r.error };
-    return { ms: Number(match[2]), rssMB: Number(match[3]) / 1024, status: Number(match[1]), stderr: r.stderr.slice(0, match.index), timedOut: false };
+    const stderr = r.stderr ? r.stderr.toString() : '';
+    const match = /\n__RUSAGE__ (-?\d+) ([\d.]+) (\d+)\n$/.exec(stderr);
+    if (!match) return { ms: outer, rssMB: null, status: r.status, stderr, timedOut: !!r.error };
+    return { ms: Number(match[2]), rssMB: Number(match[3]) / 1024, status: Number(match[1]), stderr: stderr.slice(0, match.index), timedOut: false };
   }
-  const fd = openSync(stdout, 'w');
+  const fd = stdout === 'pipe' ? 'pipe' : openSync(stdout, 'w');
   try {
     let argv = [cmd, ...args];
     const rssFile = join(scratchDir(), 'rss');
@@ -99,8 +101,8 @@ export function measure(cmd, args, { stdout = '/dev/null', timeoutMs = 0, env = 
       const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
       rssMB = Number(lines[lines.length - 1]) / 1024;
     }
-    return { ms, rssMB, status: r.status, stderr: r.stderr || '', timedOut: r.error?.code === 'ETIMEDOUT' };
+    return { ms, rssMB, status: r.status, stderr: r.stderr ? r.stderr.toString() : '', timedOut: r.error?.code === 'ETIMEDOUT' };
   } finally {
-    closeSync(fd);
+    if (fd !== 'pipe') closeSync(fd);
   }
 }

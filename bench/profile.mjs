@@ -5,7 +5,7 @@
 //
 // For each size:
 //   1. wall: `node -e 0` (the floor), `habitat-cmp --version` (floor + loading and
-//      compiling the bundle), `habitat-cmp render` (everything);
+//      compiling the bundle), `habitat-cmp generate` (everything: the app directory as cwd, Argo CD's env);
 //   2. stages: HABITAT_CMP_TIMING=1 makes the CLI print `timing <stage> <ms>` lines on
 //      stderr (load, parse, validate, model, render, serialize, total); medians of N runs.
 //      Start-up (module load) = wall(--version) - wall(node -e 0); what remains of the
@@ -16,14 +16,17 @@
 //      bundle's `// path` comments map lines back to src/** and node_modules/<pkg>),
 //      plus the top functions. This works whether or not the CLI honours
 //      HABITAT_CMP_TIMING.
-// Writes the block between <!-- profile:begin --> and <!-- profile:end --> in bench/RESULTS.md.
+// Writes the block between <!-- profile:begin --> and <!-- profile:end --> in bench/RESULTS.md
+// (--block NAME: another block; --no-write: print only).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
+import { argoEnv, cleanEnv } from './env.mjs';
 import { generate } from './gen.mjs';
+import { machineLine, writeBlock } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
@@ -51,16 +54,19 @@ if (!existsSync(cliPath)) {
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'habitat-profile-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ARGOCD_|PARAM_|NODE_OPTIONS$|HABITAT_CMP|KUBE_VERSION$|KUBE_API_VERSIONS$)/.test(k)));
+// As in bench/bench.mjs: PATH and HOME only, plus Argo CD's variables and the app's
+// directory as cwd for `generate` (see bench/env.mjs).
+const env = cleanEnv();
+const genEnv = (fx) => argoEnv(process.execPath, { app: fx.app, namespace: fx.namespace, path: 'apps/bench' });
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : NaN;
 };
-function run(args, extraEnv = {}) {
+function run(args, extraEnv = {}, cwd = tmp, baseEnv = env) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { cwd, env: { ...baseEnv, ...extraEnv }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { ms, stderr: r.stderr, bytes: Buffer.byteLength(r.stdout) };
@@ -71,12 +77,13 @@ const fixtures = Object.fromEntries(SIZES.map((n) => [n, generate(join(tmp, `n${
 const wall = { floor: [], version: [] };
 const perSize = {};
 for (const n of SIZES) perSize[n] = { wall: [], stages: Object.fromEntries(STAGES.map((s) => [s, []])), other: {}, bytes: 0 };
-run([cliPath, 'render', fixtures[SIZES[0]].habitat]); // warm the page cache
+const gen = (n, extraEnv = {}) => run([cliPath, 'generate'], extraEnv, fixtures[n].habitat, genEnv(fixtures[n]));
+gen(SIZES[0]); // warm the page cache
 for (let i = 0; i < RUNS; i++) {
   wall.floor.push(run(['-e', '0']).ms);
   wall.version.push(run([cliPath, '--version']).ms);
   for (const n of SIZES) {
-    const r = run([cliPath, 'render', fixtures[n].habitat], { HABITAT_CMP_TIMING: '1' });
+    const r = gen(n, { HABITAT_CMP_TIMING: '1' });
     const p = perSize[n];
     p.wall.push(r.ms);
     p.bytes = r.bytes;
@@ -108,7 +115,8 @@ try {
     keepNames: false,
     define: { HABITAT_CMP_VERSION: JSON.stringify(version) },
     logLevel: 'error',
-    absWorkingDir: ROOT,
+    // module paths in the twin are relative to the entry's checkout (an older build's, say)
+    absWorkingDir: (process.env.HABITAT_CMP_ENTRY || '').replace(/\/src\/cli\/main\.ts$/, '') || ROOT,
   });
 } catch (e) {
   profNote = `unminified profiling build failed (${String(e.message).split('\n')[0]}); profiling the dist bundle without module attribution`;
@@ -141,9 +149,9 @@ const group = (mod) => {
   return src ? `src/${src[1]}/` : mod;
 };
 
-function cpuProfile(args) {
+function cpuProfile(args, fx) {
   const dir = mkdtempSync(join(tmp, 'prof-'));
-  const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, ...args], { cwd: fx ? fx.habitat : tmp, env: fx ? genEnv(fx) : env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   const prof = JSON.parse(readFileSync(join(dir, file), 'utf8'));
@@ -168,10 +176,10 @@ function cpuProfile(args) {
   return { totalMs, groups: sort(byGroup), fns: sort(byFn), spanMs: (prof.endTime - prof.startTime) / 1000 };
 }
 // several profiled runs per size, summed, to smooth out sampling noise
-function profileMany(args, times) {
+function profileMany(args, times, fx) {
   const acc = { totalMs: 0, spanMs: 0, groups: new Map(), fns: new Map() };
   for (let i = 0; i < times; i++) {
-    const p = cpuProfile(args);
+    const p = cpuProfile(args, fx);
     acc.totalMs += p.totalMs / times;
     acc.spanMs += p.spanMs / times;
     for (const [k, v] of p.groups) acc.groups.set(k, (acc.groups.get(k) || 0) + v / times);
@@ -182,13 +190,15 @@ function profileMany(args, times) {
 }
 const profiles = {};
 profiles.version = profileMany([bundle, '--version'], 3);
-for (const n of SIZES) profiles[n] = profileMany([bundle, 'render', fixtures[n].habitat], n >= 1000 ? 3 : 5);
+for (const n of SIZES) profiles[n] = profileMany([bundle, 'generate'], n >= 1000 ? 3 : 5, fixtures[n]);
 
 // ------------------------------------------------------------------ report
 const f = (x) => (Number.isFinite(x) ? (x < 10 ? x.toFixed(1) : x.toFixed(0)) : 'n/a');
 const out = [];
-out.push(`<!-- profile:begin (written by bench/profile.mjs; edit outside the markers) -->`);
-out.push(`## Where the time goes (${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, node ${process.version}, ${os.availableParallelism()} CPUs)`);
+out.push('');
+out.push(`## Where the time goes (${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, node ${process.version}, ${os.availableParallelism()} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')})`);
+out.push('');
+out.push(machineLine(ROOT, cliPath));
 out.push('');
 out.push(`Bundle: ${(readFileSync(cliPath).length / 1024).toFixed(0)} KiB (dist, minified)${profBundle ? `, ${(readFileSync(profBundle).length / 1024).toFixed(0)} KiB unminified twin used for the CPU profiles` : ''}. Medians of ${RUNS} runs.`);
 out.push('');
@@ -204,7 +214,7 @@ if (haveTiming) {
 } else {
   out.push(`| render (wall − floor − start-up; HABITAT_CMP_TIMING not honoured) | ${SIZES.map((n) => f(median(perSize[n].wall) - floor - startup)).join(' | ')} |`);
 }
-out.push(`| **wall, \`habitat-cmp render\`** | ${SIZES.map((n) => `**${f(median(perSize[n].wall))}**`).join(' | ')} |`);
+out.push(`| **wall, \`habitat-cmp generate\`** | ${SIZES.map((n) => `**${f(median(perSize[n].wall))}**`).join(' | ')} |`);
 out.push(`| output size | ${SIZES.map((n) => `${(perSize[n].bytes / 1024).toFixed(0)} KiB`).join(' | ')} |`);
 out.push('');
 out.push(`CPU profiles (\`--cpu-prof --cpu-prof-interval 100\`, self time per module, averaged over 3–5 runs; ${profNote || 'unminified build, lines mapped to modules'}):`);
@@ -212,26 +222,19 @@ out.push('');
 const cols = ['version', ...SIZES];
 const allGroups = [...new Set(cols.flatMap((c) => profiles[c].groups.filter(([, v]) => v >= 0.5).map(([k]) => k)))];
 allGroups.sort((a, b) => (profiles[SIZES.at(-1)].groups.find(([k]) => k === b)?.[1] || 0) - (profiles[SIZES.at(-1)].groups.find(([k]) => k === a)?.[1] || 0));
-out.push(`| module (self ms) | \`--version\` | ${SIZES.map((n) => `render ${n}`).join(' | ')} |`);
+out.push(`| module (self ms) | \`--version\` | ${SIZES.map((n) => `generate ${n}`).join(' | ')} |`);
 out.push(`|---|---:|${SIZES.map(() => '---:').join('|')}|`);
 for (const g of allGroups) out.push(`| ${g} | ${cols.map((c) => f(profiles[c].groups.find(([k]) => k === g)?.[1] || 0)).join(' | ')} |`);
 out.push(`| **profiled total** | ${cols.map((c) => `**${f(profiles[c].totalMs)}**`).join(' | ')} |`);
 for (const n of SIZES) {
   out.push('');
-  out.push(`Top functions by self time, render ${n}:`);
+  out.push(`Top functions by self time, generate ${n}:`);
   out.push('');
   out.push('| self ms | function — module:line |');
   out.push('|---:|---|');
   for (const [k, v] of profiles[n].fns.filter(([k]) => !/^\((idle|root)\)/.test(k)).slice(0, 15)) out.push(`| ${f(v)} | ${k.replace(/\|/g, '\\|')} |`);
 }
-out.push('<!-- profile:end -->');
-const block = out.join('\n');
-console.log(block.split('\n').slice(1, -1).join('\n'));
-
-if (!argv.includes('--no-write')) {
-  let doc = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# habitat-cmp benchmark\n';
-  const re = /<!-- profile:begin[^]*?<!-- profile:end -->/;
-  doc = re.test(doc) ? doc.replace(re, () => block) : `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(RESULTS, doc);
-  console.error(`profile: wrote ${RESULTS}`);
-}
+const block = out.slice(1).join('\n');
+console.log(block);
+// --block NAME writes another marked block (e.g. profile-before for a profile of an older build)
+if (!argv.includes('--no-write')) writeBlock(ROOT, opt('block', 'profile'), block);

@@ -2,6 +2,7 @@
 // (so start-up never compiles a schema), (2) bundle the CLI into one CommonJS file.
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -22,6 +23,32 @@ writeFileSync(
   "import type { ErrorObject } from 'ajv';\ndeclare const validate: { (data: unknown): boolean; errors?: ErrorObject[] | null };\nexport = validate;\n",
 );
 
+// Modules only the error path or some apps need are evaluated on first use, not at
+// start-up: `yaml` (positions for diagnostics, and the seal commands' editor) and
+// @iarna/toml (apps with a configFile). Each import of them resolves to a small shim
+// whose exports are getters that require the real module when first read; esbuild
+// reads an imported binding at each use, so nothing changes but the moment of loading.
+const require = createRequire(import.meta.url);
+const LAZY = {
+  yaml: { names: Object.keys(require('yaml')) },
+  '@iarna/toml/parse-string.js': { fn: true },
+};
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(LAZY).map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (a) => (a.namespace === 'lazy' ? undefined : { path: a.path, namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => {
+      const spec = JSON.stringify(a.path);
+      const { names, fn } = LAZY[a.path];
+      const contents = fn
+        ? `let f;\nmodule.exports = function (...args) { return (f || (f = require(${spec})))(...args); };`
+        : `let m;\nconst load = () => m || (m = require(${spec}));\n${names.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`).join('\n')}`;
+      return { contents, loader: 'js', resolveDir: root };
+    });
+  },
+};
+
 const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
 const bundled = await build({
   entryPoints: [join(root, 'src/cli/main.ts')],
@@ -34,6 +61,7 @@ const bundled = await build({
   legalComments: 'eof',
   define: { HABITAT_CMP_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
+  plugins: [lazyModules],
 });
 const bundle = bundled.outputFiles[0].text;
 
@@ -56,7 +84,7 @@ const writing = process.argv[2] === '--write-code-cache';
 const mod = writing ? { exports: {} } : module;
 script.runInThisContext()(mod.exports, require, mod, __filename, __dirname);
 if (writing) {
-  mod.exports.warmUp();
+  mod.exports.warmUp(__filename);
   writeFileSync(cacheFile, script.createCachedData());
 }
 `;

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { UsageError } from './args';
 import { commandHelp, usageLine, type CommandSpec } from './commandSpec';
 import { diff } from './commands/diff';
@@ -75,21 +76,44 @@ if (typeof require !== 'undefined' && require.main === module) {
   process.emitWarning = () => undefined;
   const out: string[] = [];
   main(process.argv.slice(2), {
-    stdin: process.stdin,
+    // a getter: process.stdin builds a stream on first access, and only seal reads it
+    get stdin() {
+      return process.stdin;
+    },
     stdout: (s) => out.push(s),
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,
-    stdoutIsTTY: process.stdout.isTTY === true,
+    // a getter too: process.stdout builds a stream (a net.Socket for Argo CD's pipe),
+    // which generate never needs; only diff asks, for colour
+    get stdoutIsTTY() {
+      return process.stdout.isTTY === true;
+    },
   }).then((code) => {
     // Everything was computed before the first byte goes out; written in ~64 KiB
     // batches rather than joined, so a large app is never held twice in memory.
-    const flush = (i: number): void => {
-      if (i >= out.length) return void process.exit(code);
+    // Straight to fd 1: process.stdout would first build a stream (a net.Socket for
+    // the pipe Argo CD reads), which costs more than the write itself. An fd that
+    // refuses a blocking write (EAGAIN on a non-blocking pipe, say) gets the rest
+    // through the stream, which waits for it.
+    let i = 0;
+    const next = (): Buffer | undefined => {
       let batch = '';
       while (i < out.length && batch.length < 1 << 16) batch += out[i++];
-      process.stdout.write(batch, () => flush(i));
+      return batch ? Buffer.from(batch) : undefined;
     };
-    flush(0);
+    const viaStream = (pending: Buffer | undefined): void => {
+      if (!pending) return void process.exit(code);
+      process.stdout.write(pending, () => viaStream(next()));
+    };
+    for (let buf = next(); buf; buf = next()) {
+      let off = 0;
+      try {
+        while (off < buf.length) off += writeSync(1, buf, off);
+      } catch {
+        return viaStream(buf.subarray(off));
+      }
+    }
+    process.exit(code);
   });
 }
