@@ -29,8 +29,9 @@ COPY --chmod=0644 plugin.yaml /home/argocd/cmp-server/config/plugin.yaml
 
 # V8 code cache for this image's Node (the one from the build machine would be
 # rejected): renders a built-in app in memory and writes habitat-cmp.cjs.cache.
+# The V8 flags must be plugin.yaml's, or V8 rejects the cache at run time.
 # Read-only at run time; without it the CLI still works, only starts slower.
-RUN node /opt/habitat-cmp/habitat-cmp.cjs --write-code-cache \
+RUN node --max-semi-space-size=4 /opt/habitat-cmp/habitat-cmp.cjs --write-code-cache \
     && chmod 0644 /opt/habitat-cmp/habitat-cmp.cjs.cache
 
 USER 999

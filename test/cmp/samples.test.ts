@@ -13,7 +13,7 @@ import { cli, makeRepo, renderFlags, request, ROOT, sampleNames, server } from '
 type Obj = Record<string, any>;
 
 const EXPECTED_SAMPLES = ['bind', 'bind-config', 'config', 'encrypted', 'env-vars', 'leader-redis', 'namespaced', 'persisted', 'shop', 'standalone-redis'];
-const GENERATE_ARGV = '`/usr/local/bin/node /opt/habitat-cmp/habitat-cmp.cjs generate` failed';
+const GENERATE_ARGV = '`/usr/local/bin/node --max-semi-space-size=4 /opt/habitat-cmp/habitat-cmp.cjs generate` failed';
 
 const repo = makeRepo();
 const cmp = server();

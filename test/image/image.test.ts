@@ -266,7 +266,7 @@ vm.Script = class extends Script {
     const b = need();
     const repo = makeRepo('image-repo');
     const cmp = imageServer(b);
-    assert.equal(cmp.config.spec.generate?.command, ['/usr/local/bin/node', CLI, 'generate']);
+    assert.equal(cmp.config.spec.generate?.command, ['/usr/local/bin/node', '--max-semi-space-size=4', CLI, 'generate']);
     const q = shopRequest();
     const [r, local] = await Promise.all([cmp.generate(repo, q), cli(['render', 'samples/shop', ...renderFlags(q)])]);
     assert.is(local.status, 0, local.stderr);

@@ -54,19 +54,28 @@ test('plugin.yaml is baked in where argocd-cmp-server reads it', () => {
   assert.is(image.files['/home/argocd/cmp-server/config/plugin.yaml'], 'plugin.yaml');
 });
 
+/** plugin.yaml's V8 flag (bench/RESULTS.md: Node 24's young generation at 1000 workloads). */
+const NODE_FLAGS = '--max-semi-space-size=4';
+
 test('plugin commands run the bundled CLI by absolute path, without a shell', () => {
   const cli = Object.entries(image.files).find(([, src]) => src === 'dist/habitat-cmp.cjs')?.[0];
   assert.ok(cli, 'the image does not contain dist/habitat-cmp.cjs');
   const cmds = [plugin.spec.generate!, plugin.spec.parameters!.dynamic!];
   for (const c of cmds) {
     const argv = [...(c.command ?? []), ...(c.args ?? [])];
-    // official node images install the binary at /usr/local/bin/node
-    assert.equal(argv.slice(0, 2), ['/usr/local/bin/node', cli]);
-    for (const a of argv.slice(0, 2)) assert.ok(a.startsWith('/'), `${a} is not absolute`);
+    // official node images install the binary at /usr/local/bin/node; V8 flags, then the CLI
+    assert.equal([argv[0], argv[2]], ['/usr/local/bin/node', cli]);
+    assert.equal(argv[1], NODE_FLAGS);
+    for (const a of [argv[0]!, argv[2]!]) assert.ok(a.startsWith('/'), `${a} is not absolute`);
     assert.not.ok(/(^|\/)(ba|da|z)?sh$/.test(argv[0]!), 'no shell');
   }
-  assert.equal(plugin.spec.generate!.command!.slice(2), ['generate']);
-  assert.equal(plugin.spec.parameters!.dynamic!.command!.slice(2), ['parameters']);
+  assert.equal(plugin.spec.generate!.command!.slice(3), ['generate']);
+  assert.equal(plugin.spec.parameters!.dynamic!.command!.slice(3), ['parameters']);
+});
+
+test('the code cache is written with the V8 flags the plugin commands run with (V8 rejects it otherwise)', () => {
+  const docker = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  assert.match(docker, new RegExp(`RUN node ${NODE_FLAGS} /opt/habitat-cmp/habitat-cmp\\.cjs --write-code-cache`));
 });
 
 test('files in the image are readable by the non-root user', () => {
